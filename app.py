@@ -1,0 +1,36 @@
+"""create_app(): settings, extensions, blueprints. Nothing happens at import time."""
+from flask import Flask
+from flask_htmx import HTMX
+from flask_wtf.csrf import CSRFProtect
+
+import settings
+from blueprints import register_blueprints
+from blueprints import _auth as auth_setup
+from blueprints import _errors, _http, _nav
+from db.engine import Database, init_app as init_db
+from db.rules import Settings
+
+csrf = CSRFProtect()
+htmx = HTMX()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_object(settings.Defaults)
+    app.config.from_prefixed_env("EPORTFX")
+    if config:
+        app.config.update(config)
+    instance = settings.instance_path(app.config.get("INSTANCE"))
+    app.instance_path = str(instance)
+    app.config["DATABASE_URL"] = app.config["DATABASE_URL"] or settings.sqlite_url(instance)
+    app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or settings.secret_key(instance)
+
+    init_db(app, app.config.get("DATABASE") or Database(app.config["DATABASE_URL"], Settings.from_config(app.config)))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    auth_setup.init_app(app)
+    _http.init_app(app)
+    _errors.init_app(app)
+    _nav.init_app(app)
+    register_blueprints(app)
+    return app

@@ -1,0 +1,69 @@
+"""Who is logged in, and the role checks written once for every blueprint."""
+from flask import abort, g, redirect, request, url_for
+from flask_login import LoginManager, UserMixin, current_user
+
+from db.accounts import card_for_session
+from db.actor import Actor
+from db.engine import get_session
+from db.models import Card, CardKind
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "请先登录"
+login_manager.session_protection = "strong"
+
+
+class CardUser(UserMixin):
+    def __init__(self, card: Card):
+        self.card = card
+        self.actor = Actor.of(card)
+
+    def get_id(self) -> str:
+        # the version changes on logout and password change, so an old cookie no longer loads a user
+        return f"{self.card.id}:{self.card.session_version}"
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    try:
+        card_id, version = (int(part) for part in user_id.split(":"))
+    except ValueError:
+        return None
+    card = card_for_session(get_session(), card_id, version)
+    return CardUser(card) if card else None
+
+
+def actor() -> Actor:
+    return current_user.actor
+
+
+OPEN_ENDPOINTS = {"auth.login", "auth.logout", "auth.password", "static"}
+
+
+def init_app(app):
+    login_manager.init_app(app)
+
+    @app.before_request
+    def initial_password_first():
+        """A card with its initial password changes it before anything else (manual §三)."""
+        if (current_user.is_authenticated and current_user.card.must_change_password
+                and request.endpoint not in OPEN_ENDPOINTS):
+            return redirect(url_for("auth.password"))
+        return None
+
+
+def require(*kinds: CardKind, fx: bool = True):
+    """A before_request hook: logged in, one of `kinds`, and (if `fx`) a valid 出口收汇 permission.
+    Anyone else gets 404 for role areas that are not theirs, 403 for an expired permission."""
+
+    def check():
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if current_user.actor.kind not in kinds:
+            abort(404)
+        if fx and not current_user.actor.has_permission():
+            g.forbidden_reason = "本卡没有出口收汇权限或权限已过期，请使用法人卡向外汇局申请开通或延期（常见问题 10.1）"
+            abort(403)
+        return None
+
+    return check

@@ -1,0 +1,49 @@
+"""Small, cacheable responses for slow links: gzip, long-lived static files, safe headers."""
+import gzip
+
+from flask import request
+
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
+MIN_SIZE = 500
+_static_cache: dict[tuple[str, str], bytes] = {}
+
+
+def init_app(app):
+    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 365 * 24 * 3600)
+
+    @app.after_request
+    def finish(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "form-action 'self'; frame-ancestors 'none'",
+        )
+        if request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return compress(response)
+
+
+def compress(response):
+    if (response.status_code < 200 or response.status_code >= 300 or "Content-Encoding" in response.headers
+            or "gzip" not in request.headers.get("Accept-Encoding", "")
+            or not (response.mimetype or "").startswith(COMPRESSIBLE)):
+        return response
+    response.vary.add("Accept-Encoding")
+    static_key = (request.path, response.get_etag()[0] or "") if request.endpoint == "static" else None
+    if static_key and static_key in _static_cache:
+        body = _static_cache[static_key]
+    else:
+        response.direct_passthrough = False
+        data = response.get_data()
+        if len(data) < MIN_SIZE:
+            return response
+        body = gzip.compress(data, compresslevel=6)
+        if static_key:
+            _static_cache[static_key] = body
+    response.set_data(body)
+    response.headers["Content-Encoding"] = "gzip"
+    response.headers["Content-Length"] = str(len(body))
+    return response

@@ -1,0 +1,64 @@
+"""The menus: the portal's subsystems (manual 图二) and each role's left menu, in the manual's words."""
+from flask import current_app
+
+from db.models import CardKind as K
+
+HOME = {K.OPERATOR: "enterprise.home", K.LEGAL: "legal.home", K.BUREAU: "bureau.home",
+        K.CUSTOMS: "customs.home", K.ADMIN: "admin.home"}
+
+LEFT_MENUS = {
+    K.OPERATOR: [("核销单申请", "enterprise.apply"), ("口岸备案", "enterprise.register_list"),
+                 ("批量备案", "enterprise.batch_register"), ("撤销备案", "enterprise.revoke_list"),
+                 ("企业交单", "enterprise.submit_list"), ("批量交单", "enterprise.batch_submit"),
+                 ("核销单挂失", "enterprise.lost"), ("组合查询", "query.search")],
+    K.LEGAL: [("本企业核销单", "legal.forms"), ("操作员卡", "legal.cards"), ("组合查询", "query.search")],
+    K.BUREAU: [("发单", "bureau.applications"), ("权限审批", "bureau.permissions"),
+               ("交单接收", "bureau.receipts"), ("核销", "bureau.write_offs"), ("挂失", "bureau.lost"),
+               ("注销", "bureau.cancel"), ("组合查询", "query.search")],
+    K.CUSTOMS: [("备案数据", "customs.registered"), ("报关验核", "customs.verify"),
+                ("报关单", "customs.declarations"), ("撤销确认", "customs.revocations"),
+                ("组合查询", "query.search")],
+    K.ADMIN: [("入网", "admin.enroll"), ("IC卡管理", "admin.cards"), ("代码表", "admin.codes"),
+              ("审计", "admin.audit"), ("组合查询", "query.search")],
+}
+
+
+def left_menu(kind: K) -> list[tuple[str, str]]:
+    """Only the entries whose screens exist in this build."""
+    return [(label, endpoint) for label, endpoint in LEFT_MENUS[kind] if endpoint in current_app.view_functions]
+
+
+def subsystems(actor) -> list[dict]:
+    """The portal menu (图二): 出口收汇 is grey without a valid permission; the others always work."""
+    return [
+        {"label": "出口收汇", "endpoint": HOME[actor.kind], "enabled": actor.has_permission(),
+         "note": "" if actor.has_permission() else "权限已到期或未开通"},
+        {"label": "IC卡管理", "endpoint": "portal.card", "enabled": True, "note": ""},
+        {"label": "修改密码", "endpoint": "auth.password", "enabled": True, "note": ""},
+    ]
+
+
+def init_app(app):
+    import hashlib
+    from pathlib import Path
+
+    from flask_login import current_user
+
+    from db import clock
+    from db.status import COLUMNS, status_columns
+
+    static = Path(app.static_folder)
+    css_version = hashlib.sha256((static / "css" / "app.css").read_bytes()).hexdigest()[:10]
+    htmx_file = next(p.name for p in sorted((static / "vendor").glob("htmx-*.min.js")))
+
+    @app.context_processor
+    def shared():
+        context = {"asset_version": css_version, "htmx_file": htmx_file, "status_columns": status_columns,
+                   "status_column_names": COLUMNS}
+        if current_user.is_authenticated:
+            kind = current_user.actor.kind
+            context.update(left_menu=left_menu(kind), home_endpoint=HOME[kind])
+        return context
+
+    app.add_template_filter(lambda d: d.strftime("%Y-%m-%d") if d else "", "day")
+    app.add_template_filter(lambda t: clock.local(t).strftime("%Y-%m-%d %H:%M") if t else "", "moment")

@@ -1,0 +1,52 @@
+"""登录 (manual §三): IC卡号 + IC卡密码; change of the initial password; logout."""
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from blueprints import _ratelimit
+from blueprints._auth import CardUser, actor
+from blueprints._htmx import render
+from db import accounts
+from db.engine import get_db, get_session
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for("portal.home"))
+    card_no, message = "", None
+    if request.method == "POST":
+        if not _ratelimit.allow("login"):
+            abort(429)
+        card_no = request.form.get("card_no", "")[:40]
+        result = accounts.authenticate(db=get_db(), card_no=card_no, password=request.form.get("password", ""))
+        if result.card:
+            login_user(CardUser(result.card))
+            return redirect(url_for("portal.home"), 303)
+        message = result.message
+    return render("auth/login.html", card_no=card_no, message=message, status=200 if not message else 422)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        accounts.logout(db=get_db(), card_id=current_user.card.id)
+        logout_user()
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    result = None
+    if request.method == "POST":
+        form = request.form
+        result = accounts.change_password(db=get_db(), actor=actor(), old=form.get("old", ""),
+                                          new=form.get("new", ""), confirm=form.get("confirm", ""))
+        if result.ok:
+            # the change ended every session of the card (its version moved on): start a new one here
+            login_user(CardUser(accounts.card_for_session(get_session(), actor().card_id, None)))
+            flash(result.message)
+            return redirect(url_for("portal.home"), 303)
+    return render("auth/password.html", result=result, status=422 if result else 200)

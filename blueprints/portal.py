@@ -1,0 +1,55 @@
+"""系统菜单 (manual 图二) with the card's dashboard, and the card's own page."""
+from flask import Blueprint, current_app, render_template, url_for
+from flask_login import login_required
+
+from blueprints._auth import actor
+from blueprints._nav import subsystems
+from db import codes, dashboard
+from db.engine import get_db, get_session
+from db.models import Card, CardKind, Enterprise
+
+bp = Blueprint("portal", __name__)
+
+# dashboard count → the list it stands for, per role (only links whose screens exist are shown)
+LINKS = {
+    CardKind.OPERATOR: {"register": "enterprise.register_list", "revoking": "enterprise.revoke_list",
+                        "submit": "enterprise.submit_list", "unreceived": "enterprise.unreceived",
+                        "use_deadline": "enterprise.register_deadlines", "submit_deadline": "enterprise.submit_list"},
+    CardKind.LEGAL: {"register": "legal.forms", "submit": "legal.forms"},
+    CardKind.BUREAU: {"applications": "bureau.applications", "permissions": "bureau.permissions",
+                      "receipts": "bureau.receipts", "unreceived": "bureau.unreceived",
+                      "write_offs": "bureau.write_offs"},
+    CardKind.CUSTOMS: {"registered": "customs.registered", "revocations": "customs.revocations",
+                       "to_release": "customs.declarations", "to_close": "customs.declarations",
+                       "to_slip": "customs.declarations", "supplement": "customs.supplements"},
+    CardKind.ADMIN: {"locked": "admin.cards", "must_change": "admin.cards"},
+}
+
+
+def dashboard_context() -> dict:
+    """What every dashboard template needs: the board and the links its counts go to."""
+    me = actor()
+    board = dashboard.build(get_session(), me, get_db().settings)
+    views = current_app.view_functions
+    links = {key: url_for(endpoint) for key, endpoint in LINKS[me.kind].items() if endpoint in views}
+    return {"board": board, "links": links}
+
+
+@bp.route("/")
+@login_required
+def home():
+    me = actor()
+    context = dashboard_context() if me.has_permission() else {}
+    return render_template("portal/home.html", subsystems=subsystems(me), fx_allowed=me.has_permission(), **context)
+
+
+@bp.route("/card")
+@login_required
+def card():
+    me = actor()
+    session = get_session()
+    card = session.get(Card, me.card_id)
+    enterprise = session.get(Enterprise, card.enterprise_id) if card.enterprise_id else None
+    district = codes.name_of(session, "district", card.district_code)
+    return render_template("portal/card.html", card=card, enterprise=enterprise, district=district,
+                           view_functions=current_app.view_functions)

@@ -1,0 +1,135 @@
+"""`eportfx`: serve with waitress, and the admin commands. Every command reads EPORTFX_DATABASE_URL."""
+import sys
+from pathlib import Path
+
+import click
+
+from db.actor import SYSTEM
+from db.models import CardKind
+
+
+def _app():
+    from app import create_app
+
+    return create_app()
+
+
+def _db(app):
+    return app.extensions["eportfx_db"]
+
+
+@click.group(help="eport-fx 出口收汇系统")
+def main():
+    pass
+
+
+@main.command(help="Serve the app with waitress.")
+@click.option("--host", default=None, help="default EPORTFX_HOST or 127.0.0.1")
+@click.option("--port", type=int, default=None, help="default EPORTFX_PORT or 8000")
+@click.option("--threads", type=int, default=None, help="default EPORTFX_THREADS or 4")
+def serve(host, port, threads):
+    import waitress
+
+    app = _app()
+    host, port = host or app.config["HOST"], port or app.config["PORT"]
+    click.echo(f"eport-fx on http://{host}:{port}/  database: {_safe_url(_db(app).url)}")
+    waitress.serve(app, host=host, port=port, threads=threads or app.config["THREADS"], ident="eportfx")
+
+
+@main.command("init-db", help="Create or upgrade the schema (Alembic) and load the code tables. Idempotent.")
+def init_db():
+    from db import migrate
+
+    app = _app()
+    added = migrate.init_db(_db(app))
+    click.echo(f"database ready: {_safe_url(_db(app).url)} ({added} codes loaded)")
+
+
+@main.command("seed-demo", help="Add the demo cards and demo data; --forms N adds N more forms.")
+@click.option("--forms", "extra", type=int, default=0, help="extra forms for scale tests (up to 1,000,000+)")
+def seed_demo(extra):
+    from db import bulk, migrate, seed
+
+    app = _app()
+    db = _db(app)
+    migrate.init_db(db)
+    if seed.seed_demo(db):
+        click.echo("demo cards and data created; every demo card's password is 88888888")
+    else:
+        click.echo("demo data already present")
+    if extra:
+        with click.progressbar(length=extra, label="forms") as bar:
+            bulk.add_forms(db, extra, progress=bar.update)
+        click.echo(f"{extra} forms added")
+
+
+@main.command("create-card", help="Issue a card (a data-centre operation).")
+@click.option("--kind", type=click.Choice([k.value for k in CardKind]), required=True)
+@click.option("--holder", required=True)
+@click.option("--card-no", default=None, help="13 digits; default: the next free number")
+@click.option("--customs-code", default=None, help="the enterprise's 海关编码, for enterprise cards")
+@click.option("--district", default=None, help="关区代码, for customs cards")
+def create_card(kind, holder, card_no, customs_code, district):
+    from sqlmodel import select
+
+    from db import accounts
+    from db.models import Enterprise
+
+    app = _app()
+    db = _db(app)
+    enterprise_id = None
+    if customs_code:
+        with db.session() as session:
+            enterprise = session.exec(select(Enterprise).where(Enterprise.customs_code == customs_code)).first()
+        if enterprise is None:
+            raise click.ClickException(f"no enterprise with 海关编码 {customs_code}")
+        enterprise_id = enterprise.id
+    result, card = accounts.create_card(db=db, actor=SYSTEM, kind=CardKind(kind), holder=holder, card_no=card_no,
+                                        enterprise_id=enterprise_id, district_code=district)
+    if not result.ok:
+        raise click.ClickException(result.message)
+    click.echo(f"card {card.card_no} ({card.kind.label}, {card.holder}); initial password {card.password}")
+
+
+@main.command("import-codes", help="Import a code table from a CSV of code,name rows.")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--table", default="district", help="district, transport, trade, settlement, deal, currency, country")
+def import_codes(csv_file, table):
+    from db import codes
+
+    if table not in codes.TABLES:
+        raise click.ClickException(f"unknown table {table}")
+    good, checked = codes.read_csv(csv_file.read_text(encoding="utf-8-sig"), table)
+    for row in checked:
+        if row.error:
+            click.echo(f"line {row.line}: {row.code} {row.name}: {row.error}", err=True)
+    with _db(_app()).write() as session:
+        added, changed = codes.apply_import(session, table, good)
+    click.echo(f"{codes.TABLES[table]}: {added} added, {changed} renamed, {len(checked) - len(good)} rejected")
+
+
+@main.command(help="Copy the database to a file (SQLite online backup, or pg_dump for PostgreSQL).")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup(target):
+    from db import backup as backups
+
+    backups.backup(_db(_app()), target)
+    click.echo(f"backup written to {target}")
+
+
+@main.command("verify-audit", help="Verify the audit trail's hash chain.")
+def verify_audit():
+    from db import audit
+
+    with _db(_app()).session() as session:
+        verdict = audit.verify(session)
+    click.echo(verdict.message)
+    sys.exit(0 if verdict.ok else 1)
+
+
+def _safe_url(url: str) -> str:
+    """The URL without its password."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url

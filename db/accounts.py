@@ -1,0 +1,299 @@
+"""Cards: login, password change, logout; the data centre's 入网, reset and lock; the legal person's
+requests for 出口收汇 permission and the bureau's answer. Every change is audited."""
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from db import audit, clock
+from db.actor import Actor
+from db.engine import Database
+from db.models import Card, CardKind, Enterprise, PermissionRequest, RequestState
+from db.workflow import Refused, Result, _writing
+
+CARD_NO_LENGTH = 13
+BAD_LOGIN = "IC卡号或IC卡密码错误"
+LOCKED = "该IC卡已被锁定，请联系电子口岸数据中心"
+PASSWORD_RULE = "新密码应为 8 至 32 位，且不能与原密码相同"
+
+
+def hash_password(password: str) -> str:
+    # pbkdf2 rather than werkzeug's default scrypt: a small self-hosted machine logs in quickly
+    return generate_password_hash(password, method="pbkdf2:sha256:200000")
+
+
+def initial_password() -> str:
+    return f"{secrets.randbelow(10**8):08d}"
+
+
+@dataclass
+class Login:
+    card: Card | None
+    message: str = ""
+
+
+def authenticate(*, db: Database, card_no: str, password: str) -> Login:
+    """Check IC卡号 + IC卡密码. Only the failure count (and, past the limit, the lock) ever changes."""
+    card_no, password = (card_no or "").strip(), password or ""
+    if not card_no:
+        return Login(None, "请输入IC卡号")
+    if not password:
+        return Login(None, "请输入IC卡密码")
+    if len(card_no) != CARD_NO_LENGTH or not card_no.isascii() or not card_no.isdigit():
+        return Login(None, f"IC卡号应为 {CARD_NO_LENGTH} 位数字")
+    if len(password) > 64:
+        return Login(None, BAD_LOGIN)
+    with db.write() as session:
+        card = session.exec(select(Card).where(Card.card_no == card_no).with_for_update()).first()
+        if card is None:
+            check_password_hash(_DUMMY_HASH, password)  # same time as a real check: no card probing
+            return Login(None, BAD_LOGIN)
+        if card.locked:
+            return Login(None, LOCKED)
+        if not check_password_hash(card.password_hash, password):
+            card.failed_attempts += 1
+            if card.failed_attempts >= db.settings.login_max_failures:
+                card.locked = True
+                audit.append(session, actor=Actor.of(card), action="锁定", detail="连续输错密码")
+                return Login(None, LOCKED)
+            return Login(None, BAD_LOGIN)
+        if card.failed_attempts:
+            card.failed_attempts = 0
+        session.flush()
+        session.expunge(card)
+        return Login(card)
+
+
+_DUMMY_HASH = hash_password("not-a-password")
+
+
+def change_password(*, db: Database, actor: Actor, old: str, new: str, confirm: str) -> Result:
+    if not old or not new:
+        return Result(False, "请输入原密码和新密码")
+    if new != confirm:
+        return Result(False, "两次输入的新密码不一致")
+    if not 8 <= len(new) <= 32 or new == old:
+        return Result(False, PASSWORD_RULE)
+    with _writing(db) as session:
+        card = session.get(Card, actor.card_id, with_for_update=True)
+        if not check_password_hash(card.password_hash, old):
+            return Result(False, "原密码错误")
+        card.password_hash = hash_password(new)
+        card.must_change_password = False
+        card.session_version += 1
+        audit.append(session, actor=actor, action="修改密码")
+    return Result(True, "密码修改成功")
+
+
+def logout(*, db: Database, card_id: int) -> None:
+    """End every session of the card: a copied cookie carries the old version and stops working."""
+    with db.write() as session:
+        session.execute(update(Card).where(Card.id == card_id).values(session_version=Card.session_version + 1))
+
+
+def card_for_session(session: Session, card_id: int, version: int | None) -> Card | None:
+    """The card if it is usable for a session of `version` (None: its current version)."""
+    card = session.get(Card, card_id, populate_existing=True)
+    if card is None or card.locked or (version is not None and card.session_version != version):
+        return None
+    return card
+
+
+# ── 数据中心: 入网, reset, lock ─────────────────────────────────────────────────────────────
+
+def _admin_only(actor: Actor):
+    if actor.kind is not CardKind.ADMIN:
+        raise Refused("本卡无权进行此操作")
+
+
+@dataclass
+class NewCard:
+    card_no: str
+    kind: CardKind
+    holder: str
+    password: str
+
+
+def create_enterprise(*, db: Database, actor: Actor, name: str, customs_code: str, legal_holder: str,
+                      operator_holder: str, permission_days: int = 365) -> tuple[Result, list[NewCard]]:
+    """入网: an enterprise with its 法人卡 and one 操作员卡, initial passwords to be changed at first login."""
+    name, customs_code = (name or "").strip(), (customs_code or "").strip()
+    try:
+        _admin_only(actor)
+        if not name or len(name) > 100:
+            raise Refused("请填写企业名称（100 字以内）")
+        if len(customs_code) != 10 or not customs_code.isascii() or not customs_code.isdigit():
+            raise Refused("海关编码应为 10 位数字")
+        for holder in (legal_holder, operator_holder):
+            if not (holder or "").strip() or len(holder.strip()) > 60:
+                raise Refused("请填写持卡人姓名（60 字以内）")
+        with _writing(db) as session:
+            if session.exec(select(Enterprise).where(Enterprise.customs_code == customs_code)).first():
+                raise Refused(f"海关编码 {customs_code} 已入网")
+            enterprise = Enterprise(customs_code=customs_code, name=name, created_at=clock.now())
+            session.add(enterprise)
+            session.flush()
+            expires = clock.today() + timedelta(days=permission_days)
+            cards = [
+                _new_card(session, actor, CardKind.LEGAL, legal_holder.strip(), enterprise.id, None, expires),
+                _new_card(session, actor, CardKind.OPERATOR, operator_holder.strip(), enterprise.id, None, expires),
+            ]
+            audit.append(session, actor=actor, action="入网", detail=f"{name}（海关编码 {customs_code}）")
+    except Refused as refused:
+        return Result(False, str(refused)), []
+    return Result(True, "入网成功"), cards
+
+
+def create_card(*, db: Database, actor: Actor, kind: CardKind, holder: str, enterprise_id: int | None = None,
+                district_code: str | None = None, card_no: str | None = None, password: str | None = None,
+                must_change: bool = True, permission_expires: date | None = None) -> tuple[Result, NewCard | None]:
+    try:
+        _admin_only(actor)
+        if not (holder or "").strip():
+            raise Refused("请填写持卡人姓名")
+        if kind in (CardKind.OPERATOR, CardKind.LEGAL) and enterprise_id is None:
+            raise Refused("企业卡须属于一个企业")
+        if kind is CardKind.CUSTOMS and not district_code:
+            raise Refused("海关卡须属于一个关区")
+        with _writing(db) as session:
+            if kind in (CardKind.OPERATOR, CardKind.LEGAL) and session.get(Enterprise, enterprise_id) is None:
+                raise Refused("未找到该企业")
+            new = _new_card(session, actor, kind, holder.strip(), enterprise_id, district_code,
+                            permission_expires, card_no=card_no, password=password, must_change=must_change)
+    except Refused as refused:
+        return Result(False, str(refused)), None
+    return Result(True, f"发卡成功：{new.card_no}"), new
+
+
+def _new_card(session, actor, kind, holder, enterprise_id, district_code, expires, *, card_no=None,
+              password=None, must_change=True) -> NewCard:
+    card_no = card_no or _next_card_no(session, kind)
+    if session.exec(select(Card).where(Card.card_no == card_no)).first():
+        raise Refused(f"IC卡号 {card_no} 已存在")
+    password = password or initial_password()
+    session.add(Card(card_no=card_no, kind=kind, holder=holder, enterprise_id=enterprise_id,
+                     district_code=district_code, password_hash=hash_password(password),
+                     must_change_password=must_change, permission_expires=expires, created_at=clock.now()))
+    audit.append(session, actor=actor, action="发卡", detail=f"{kind.label} {card_no} {holder}")
+    return NewCard(card_no, kind, holder, password)
+
+
+_CARD_PREFIX = {CardKind.OPERATOR: "11", CardKind.LEGAL: "11", CardKind.BUREAU: "22",
+                CardKind.CUSTOMS: "33", CardKind.ADMIN: "99"}
+
+
+def _next_card_no(session, kind: CardKind) -> str:
+    prefix = _CARD_PREFIX[kind]
+    last = session.exec(
+        select(Card.card_no).where(Card.card_no.between(prefix + "0" * 11, prefix + "9" * 11))
+        .order_by(Card.card_no.desc()).limit(1)
+    ).first()
+    return f"{int(last) + 1:013d}" if last else prefix + "0" * 10 + "1"
+
+
+def _card_by_no(session, card_no: str) -> Card:
+    card_no = (card_no or "").strip()
+    card = session.exec(select(Card).where(Card.card_no == card_no).with_for_update()).first()
+    if card is None:
+        raise Refused(f"未找到IC卡 {card_no[:20]}")
+    return card
+
+
+def reset_password(*, db: Database, actor: Actor, card_no: str) -> tuple[Result, str | None]:
+    try:
+        _admin_only(actor)
+        with _writing(db) as session:
+            card = _card_by_no(session, card_no)
+            password = initial_password()
+            card.password_hash = hash_password(password)
+            card.must_change_password = True
+            card.failed_attempts = 0
+            card.session_version += 1
+            audit.append(session, actor=actor, action="重置密码", detail=f"IC卡 {card.card_no}")
+    except Refused as refused:
+        return Result(False, str(refused)), None
+    return Result(True, f"IC卡 {card_no} 的密码已重置，初始密码只显示这一次"), password
+
+
+def set_locked(*, db: Database, actor: Actor, card_no: str, locked: bool) -> Result:
+    action = "锁定" if locked else "解锁"
+    try:
+        _admin_only(actor)
+        if actor.card_no == (card_no or "").strip():
+            raise Refused("不能锁定本卡")
+        with _writing(db) as session:
+            card = _card_by_no(session, card_no)
+            if card.locked == locked:
+                raise Refused(f"IC卡 {card.card_no} 已{action}")
+            card.locked = locked
+            card.failed_attempts = 0
+            card.session_version += 1
+            audit.append(session, actor=actor, action=action, detail=f"IC卡 {card.card_no}")
+    except Refused as refused:
+        return Result(False, str(refused))
+    return Result(True, f"IC卡 {card_no} 已{action}")
+
+
+# ── 出口收汇 permission: the legal person asks, the bureau decides (manual §10.1) ──────────────
+
+def request_permission(*, db: Database, actor: Actor, card_no: str) -> Result:  # 申请开通 / 申请延期
+    try:
+        if actor.kind is not CardKind.LEGAL:
+            raise Refused("只有企业法人卡可以申请开通或延期")
+        with _writing(db) as session:
+            card = _card_by_no(session, card_no)
+            if card.enterprise_id != actor.enterprise_id or card.kind != CardKind.OPERATOR:
+                raise Refused(f"未找到IC卡 {card_no[:20]}")
+            pending = session.exec(select(PermissionRequest).where(
+                PermissionRequest.card_id == card.id, PermissionRequest.state == RequestState.PENDING)).first()
+            if pending:
+                raise Refused("该卡已有待外汇局审批的申请")
+            kind = "开通" if card.permission_expires is None else "延期"
+            session.add(PermissionRequest(card_id=card.id, requested_by=actor.card_id, kind=kind,
+                                          created_at=clock.now()))
+            audit.append(session, actor=actor, action=f"申请{kind}", detail=f"IC卡 {card.card_no}")
+    except Refused as refused:
+        return Result(False, str(refused))
+    return Result(True, f"申请{kind}已提交，等待外汇局审批")
+
+
+def decide_permission(*, db: Database, actor: Actor, request_id, grant: bool, expires: str = "",
+                      reason: str = "") -> Result:
+    from db.declarations import parse_date
+
+    try:
+        if actor.kind is not CardKind.BUREAU:
+            raise Refused("本卡无权进行此操作")
+        until = parse_date(expires) if grant else None
+        if grant and (until is None or until <= clock.today()):
+            raise Refused("有效期应为今天以后的日期（YYYYMMDD）")
+        if not grant and not (reason or "").strip():
+            raise Refused("请填写拒绝原因")
+        with _writing(db) as session:
+            request = session.get(PermissionRequest, _as_int(request_id), with_for_update=True)
+            if request is None:
+                raise Refused("未找到该申请")
+            if request.state != RequestState.PENDING:
+                raise Refused(f"该申请{RequestState(request.state).label}")
+            request.state = RequestState.GRANTED if grant else RequestState.REFUSED
+            request.decided_at, request.decided_by = clock.now(), actor.card_id
+            request.expires, request.reason = until, (reason or "").strip()[:200] or None
+            card = session.get(Card, request.card_id, with_for_update=True)
+            if grant:
+                card.permission_expires = until
+            audit.append(session, actor=actor, action="权限审批" if grant else "权限拒绝",
+                         detail=f"IC卡 {card.card_no} {request.kind}" + (f" 至 {until:%Y-%m-%d}" if grant else
+                                                                        f"，原因：{request.reason}"))
+    except Refused as refused:
+        return Result(False, str(refused))
+    return Result(True, f"已批准，有效期至 {until:%Y-%m-%d}" if grant else "已拒绝")
+
+
+def _as_int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1

@@ -1,0 +1,126 @@
+"""Code tables (关区代码 and the small customs tables): loading, lookup, CSV import with a preview."""
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from db.models import Code
+
+DISTRICT_CSV = Path(__file__).parent / "data" / "customs_districts.csv"
+
+TABLES = {
+    "district": "关区代码",
+    "transport": "运输方式",
+    "trade": "贸易方式",
+    "settlement": "结汇方式",
+    "deal": "成交方式",
+    "currency": "币制",
+    "country": "国别（地区）",
+}
+
+SMALL_TABLES = {
+    "transport": [("0", "非保税区"), ("1", "监管仓库"), ("2", "水路运输"), ("3", "铁路运输"),
+                  ("4", "公路运输"), ("5", "航空运输"), ("6", "邮件运输"), ("7", "保税区"),
+                  ("8", "保税仓库"), ("9", "其他运输")],
+    "trade": [("0110", "一般贸易"), ("0214", "来料加工"), ("0615", "进料对口"), ("0715", "进料非对口"),
+              ("1233", "保税仓库货物"), ("1523", "租赁贸易"), ("3010", "货样广告品A"),
+              ("3339", "其他进出口免费"), ("9610", "电子商务")],
+    "settlement": [("1", "信汇"), ("2", "电汇"), ("3", "票汇"), ("4", "付款交单"), ("5", "承兑交单"),
+                   ("6", "信用证"), ("7", "先出后结"), ("8", "先结后出"), ("9", "其他")],
+    "deal": [("1", "CIF"), ("2", "CFR"), ("3", "FOB")],
+    "currency": [("110", "港币"), ("116", "日本元"), ("132", "新加坡元"), ("142", "人民币"),
+                 ("300", "欧元"), ("303", "英镑"), ("501", "加拿大元"), ("502", "美元"),
+                 ("601", "澳大利亚元")],
+    "country": [("110", "中国香港"), ("116", "日本"), ("121", "中国澳门"), ("132", "新加坡"),
+                ("133", "韩国"), ("303", "英国"), ("304", "德国"), ("305", "法国"),
+                ("344", "俄罗斯联邦"), ("501", "加拿大"), ("502", "美国"), ("601", "澳大利亚")],
+}
+
+CODE_WIDTH = {"district": 4}
+
+
+def load_defaults(session: Session) -> int:
+    """Fill empty tables with the shipped codes; never overwrite what the admin changed."""
+    added = 0
+    rows = {"district": read_csv(DISTRICT_CSV.read_text(encoding="utf-8-sig"))[0], **SMALL_TABLES}
+    for kind, pairs in rows.items():
+        if session.exec(select(Code).where(Code.kind == kind).limit(1)).first():
+            continue
+        session.add_all(Code(kind=kind, code=code, name=name) for code, name in pairs)
+        added += len(pairs)
+    return added
+
+
+def names(session: Session, kind: str) -> dict[str, str]:
+    """The whole table as {code: name}, read once per session (a code table has at most a few
+    thousand rows; screens look up many codes per page)."""
+    cache = session.info.setdefault("codes", {})
+    if kind not in cache:
+        cache[kind] = dict(session.exec(select(Code.code, Code.name).where(Code.kind == kind)).all())
+    return cache[kind]
+
+
+def name_of(session: Session, kind: str, code: str | None) -> str | None:
+    if not code:
+        return None
+    return names(session, kind).get(code.strip())
+
+
+def search(session: Session, kind: str, text: str, limit: int = 50) -> list[tuple[str, str]]:
+    """Codes whose code starts with, or whose name contains, `text` (the 关区 picker)."""
+    text = (text or "").strip()
+    rows = sorted(names(session, kind).items())
+    if text and text != "0":
+        rows = [(c, n) for c, n in rows if c.startswith(text) or text in n]
+    return rows[:limit]
+
+
+@dataclass
+class ImportRow:
+    line: int
+    code: str
+    name: str
+    error: str | None = None
+
+
+def read_csv(text: str, kind: str = "district") -> tuple[list[tuple[str, str]], list[ImportRow]]:
+    """Parse `code,name` rows (a header row is allowed). Returns the good pairs and every row checked."""
+    checked, good, seen = [], [], set()
+    width = CODE_WIDTH.get(kind)
+    for line_no, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        code, name = (row + ["", ""])[0].strip(), (row + ["", ""])[1].strip()
+        if line_no == 1 and code.lower() == "code":
+            continue
+        error = None
+        if not code.isascii() or not code.isalnum() or len(code) > 8:
+            error = "代码应为不超过 8 位的数字或字母"
+        elif width and (len(code) != width or not code.isdigit()):
+            error = f"代码应为 {width} 位数字"
+        elif not name or len(name) > 60:
+            error = "名称不能为空，且不超过 60 个字"
+        elif code in seen:
+            error = "代码在文件中重复"
+        seen.add(code)
+        checked.append(ImportRow(line_no, code[:20], name[:60], error))
+        if error is None:
+            good.append((code, name))
+    return good, checked
+
+
+def apply_import(session: Session, kind: str, pairs: list[tuple[str, str]]) -> tuple[int, int]:
+    """Insert new codes and rename existing ones. Returns (added, changed)."""
+    existing = names(session, kind)
+    added = changed = 0
+    for code, name in pairs:
+        if code not in existing:
+            session.add(Code(kind=kind, code=code, name=name))
+            added += 1
+        elif existing[code] != name:
+            session.get(Code, (kind, code)).name = name
+            changed += 1
+    session.info.get("codes", {}).pop(kind, None)
+    return added, changed

@@ -1,0 +1,242 @@
+"""Who may do what to a form in which state, and why not, in the manual's terms (§十).
+
+Pure functions over a form, its declaration and the actor: the workflow enforces them, the screens
+use them to say why a form is not in a list or cannot be acted on.
+"""
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from db import clock
+from db.actor import Actor
+from db.models import CardKind as K
+from db.models import Declaration, DeclarationStatus, Form
+from db.models import FormState as S
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The business settings the rules need (from the app's EPORTFX_* settings)."""
+
+    form_number_width: int = 9
+    first_form_number: int = 286000001
+    max_apply_quantity: int = 100
+    use_period_days: int = 90
+    submit_period_days: int = 60
+    receive_alert_days: int = 3
+    deadline_warning_days: int = 15
+    login_max_failures: int = 5
+
+    @classmethod
+    def from_config(cls, config) -> "Settings":
+        return cls(**{name: int(config[name.upper()]) for name in cls.__dataclass_fields__})
+
+
+class Action(StrEnum):
+    """The actions on a form, named by the manual's labels."""
+
+    REGISTER = "口岸备案"
+    REVOKE = "撤销备案"
+    CONFIRM_REVOKE = "确认撤销"
+    REJECT_REVOKE = "驳回撤销"
+    VERIFY = "验核"
+    RELEASE = "放行"
+    CLOSE = "结关"
+    ISSUE_SLIP = "签发结汇联"
+    REISSUE_SLIP = "重签结汇联"
+    SUPPLEMENT = "补验"
+    SUBMIT = "交单"
+    RECEIVE = "接收"
+    WRITE_OFF = "核销"
+    ENTERPRISE_LOST = "核销单挂失"
+    BUREAU_LOST = "挂失"
+    CANCEL = "注销"
+
+
+@dataclass(frozen=True)
+class Rule:
+    kinds: frozenset[K]
+    sources: frozenset[S]
+    target: S | None  # None: the form keeps its state (a declaration step, a receipt)
+    success: str
+
+
+def _rule(kinds, sources, target, success):
+    return Rule(frozenset(kinds), frozenset(sources), target, success)
+
+
+RULES: dict[Action, Rule] = {
+    Action.REGISTER: _rule({K.OPERATOR}, {S.ISSUED}, S.REGISTERED, "设置成功"),
+    Action.REVOKE: _rule({K.OPERATOR}, {S.REGISTERED}, S.REVOKING, "撤销备案申请成功"),
+    Action.CONFIRM_REVOKE: _rule({K.CUSTOMS}, {S.REVOKING}, S.ISSUED, "确认撤销成功"),
+    Action.REJECT_REVOKE: _rule({K.CUSTOMS}, {S.REVOKING}, S.REGISTERED, "已驳回撤销"),
+    Action.VERIFY: _rule({K.CUSTOMS}, {S.REGISTERED}, S.USED, "验核成功"),
+    Action.RELEASE: _rule({K.CUSTOMS}, {S.USED}, None, "放行成功"),
+    Action.CLOSE: _rule({K.CUSTOMS}, {S.USED}, None, "结关成功"),
+    Action.ISSUE_SLIP: _rule({K.CUSTOMS}, {S.USED}, None, "签发结汇联成功"),
+    Action.REISSUE_SLIP: _rule({K.CUSTOMS}, {S.USED}, None, "重签结汇联成功"),
+    Action.SUPPLEMENT: _rule({K.CUSTOMS}, {S.REGISTERED}, S.USED, "补验成功"),
+    Action.SUBMIT: _rule({K.OPERATOR}, {S.USED}, S.SUBMITTED, "交单成功"),
+    Action.RECEIVE: _rule({K.BUREAU}, {S.SUBMITTED}, None, "接收成功"),
+    Action.WRITE_OFF: _rule({K.BUREAU}, {S.SUBMITTED}, S.WRITTEN_OFF, "核销成功"),
+    Action.ENTERPRISE_LOST: _rule({K.OPERATOR}, {S.ISSUED, S.REGISTERED}, S.LOST, "挂失成功"),
+    Action.BUREAU_LOST: _rule(
+        {K.BUREAU}, {S.ISSUED, S.REGISTERED, S.REVOKING, S.USED, S.SUBMITTED}, S.LOST, "挂失成功"
+    ),
+    Action.CANCEL: _rule({K.BUREAU}, {S.ISSUED, S.REGISTERED, S.USED}, S.CANCELLED, "注销成功"),
+}
+
+NO_RIGHT = "本卡无权进行此操作"
+NO_PERMISSION = "本卡没有出口收汇权限或权限已过期，请使用法人卡向外汇局申请开通或延期"
+CHANGED = "该核销单的状态已被他人改变，请重新查找后再操作"
+
+_USED = {S.USED, S.SUBMITTED, S.WRITTEN_OFF}
+
+# Why a form in a given state cannot take an action, where the manual has something specific to say.
+_STATE_MESSAGES: dict[Action, dict[S, str]] = {
+    Action.REGISTER: {
+        S.REGISTERED: "该核销单已备案，如需更改口岸请先撤销备案",
+        S.REVOKING: "该核销单撤销备案待海关确认，确认后可重新备案",
+        **{s: "海关使用状态为已用，不能备案" for s in _USED},
+    },
+    Action.REVOKE: {
+        S.ISSUED: "该核销单未备案，无需撤销",
+        S.REVOKING: "该核销单已申请撤销备案，等待海关确认",
+        **{s: "海关使用状态为已用，不能撤销备案" for s in _USED},
+    },
+    Action.SUBMIT: {
+        S.ISSUED: "该核销单未备案，不能交单",
+        S.REGISTERED: "海关使用状态为未用，出口报关验核后方可交单",
+        S.REVOKING: "该核销单正在撤销备案，不能交单",
+        S.SUBMITTED: "该核销单已交单",
+    },
+    Action.ENTERPRISE_LOST: {
+        S.REVOKING: "该核销单撤销备案待海关确认，不能挂失",
+        **{s: "海关使用状态为已用，不能挂失，请联系外汇局" for s in _USED},
+    },
+    Action.VERIFY: {
+        S.ISSUED: "该核销单未备案，不能验核",
+        S.REVOKING: "该核销单正在撤销备案，不能验核",
+        **{s: "海关使用状态为已用，不能重复验核" for s in _USED},
+    },
+    Action.WRITE_OFF: {S.USED: "该核销单尚未交单，不能核销"},
+    Action.RECEIVE: {S.USED: "该核销单尚未交单"},
+}
+
+_FINAL_MESSAGES = {S.LOST: "该核销单已挂失", S.CANCELLED: "该核销单已注销", S.WRITTEN_OFF: "该核销单已核销"}
+
+
+def state_refusal(action: Action, form: Form) -> str:
+    state = S(form.state)
+    specific = _STATE_MESSAGES.get(action, {}).get(state)
+    if specific:
+        return specific
+    if state in _FINAL_MESSAGES:
+        return _FINAL_MESSAGES[state]
+    if action in (Action.CONFIRM_REVOKE, Action.REJECT_REVOKE):
+        return "该核销单不在撤销中"
+    return f"核销单状态为{state.label}，不能{action}"
+
+
+def actor_refusal(action: Action, actor: Actor) -> str | None:
+    if actor.kind not in RULES[action].kinds:
+        return NO_RIGHT
+    if not actor.has_permission():
+        return NO_PERMISSION
+    return None
+
+
+def why_not(action: Action, actor: Actor, form: Form, declaration: Declaration | None,
+            settings: Settings, today: date | None = None) -> str | None:
+    """None when `actor` may take `action` on `form` now; otherwise the reason, in Chinese."""
+    refusal = actor_refusal(action, actor)
+    if refusal:
+        return refusal
+    if S(form.state) not in RULES[action].sources:
+        if action is Action.SUBMIT and awaits_supplement(form, declaration):
+            return "海关使用状态为未用，货物已放行的请联系海关补验"
+        return state_refusal(action, form)
+    return _extra_refusal(action, form, declaration, settings, today or clock.today())
+
+
+def _extra_refusal(action, form, decl, settings, today) -> str | None:
+    status = DeclarationStatus(decl.status) if decl else None
+    if action is Action.VERIFY:
+        if decl is not None:
+            return "该核销单已有出口报关单，货物已放行的请补验"
+        if use_deadline(form, settings) < today:
+            return f"该核销单备案已超过 {settings.use_period_days} 天使用期限，不能验核"
+    elif action is Action.SUPPLEMENT:
+        if not awaits_supplement(form, decl):
+            return "该核销单没有已放行待补验的出口报关单"
+    elif action in (Action.RELEASE, Action.CLOSE, Action.ISSUE_SLIP, Action.REISSUE_SLIP):
+        return _declaration_refusal(action, status, decl)
+    elif action is Action.SUBMIT:
+        if status is not DeclarationStatus.CLOSED:
+            return "出口报关单尚未结关，不能交单"
+        if not decl.fx_slip_issued:
+            return "请联系申报海关重新签发报关单结汇联"
+    elif action is Action.RECEIVE and form.received_at is not None:
+        return "该交单已接收"
+    elif action is Action.WRITE_OFF and form.received_at is None:
+        return "外汇局尚未接收该交单，不能核销"
+    return None
+
+
+def _declaration_refusal(action, status, decl) -> str | None:
+    needs = {
+        Action.RELEASE: DeclarationStatus.DECLARED,
+        Action.CLOSE: DeclarationStatus.RELEASED,
+        Action.ISSUE_SLIP: DeclarationStatus.CLOSED,
+        Action.REISSUE_SLIP: DeclarationStatus.CLOSED,
+    }[action]
+    if decl is None:
+        return "该核销单没有出口报关单"
+    if status is not needs:
+        return f"出口报关单状态为{status.label}，不能{action}"
+    if action is Action.ISSUE_SLIP and decl.fx_slip_issued:
+        return "结汇联已签发，如需重新签发请用重签结汇联"
+    if action is Action.REISSUE_SLIP and not decl.fx_slip_issued:
+        return "结汇联尚未签发，请用签发结汇联"
+    return None
+
+
+def awaits_supplement(form: Form, decl: Declaration | None) -> bool:
+    """Manual §10.3 case 1: goods released but the form still shows 未用 (the receipt never arrived)."""
+    return (
+        S(form.state) is S.REGISTERED
+        and decl is not None
+        and not decl.verified
+        and DeclarationStatus(decl.status) in (DeclarationStatus.RELEASED, DeclarationStatus.CLOSED)
+    )
+
+
+def use_deadline(form: Form, settings: Settings) -> date | None:
+    """The last day customs may use a registered form."""
+    if form.registered_on is None:
+        return None
+    return form.registered_on + timedelta(days=settings.use_period_days)
+
+
+def submit_deadline(decl: Declaration | None, settings: Settings) -> date | None:
+    if decl is None:
+        return None
+    return decl.exported_on + timedelta(days=settings.submit_period_days)
+
+
+def receipt_overdue(form: Form, settings: Settings) -> bool:
+    """Manual §10.4: submitted, and the bureau has not received it after three days."""
+    return (
+        S(form.state) is S.SUBMITTED
+        and form.received_at is None
+        and form.submitted_at is not None
+        and form.submitted_at < clock.now() - timedelta(days=settings.receive_alert_days)
+    )
+
+
+def valid_number(number: str, settings: Settings) -> bool:
+    return len(number) == settings.form_number_width and number.isascii() and number.isdigit()
+
+
+def number_message(settings: Settings) -> str:
+    return f"核销单号应为 {settings.form_number_width} 位数字"

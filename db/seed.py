@@ -1,0 +1,271 @@
+"""Demo data (DESIGN §1): the demo cards, three enterprises, and forms in every state, made by the
+real workflow functions on a moving clock, so every form carries a genuine history."""
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlmodel import select
+
+from db import accounts, audit, clock, tally, workflow
+from db.actor import SYSTEM, Actor
+from db.declarations import DeclarationInput, LineInput
+from db.engine import Database
+from db.models import Card, CardKind, Declaration, Enterprise, Form, FormApplication
+
+DEMO_PASSWORD = "88888888"
+
+ENTERPRISES = {
+    "A": ("4403910001", "深圳市华南进出口有限公司"),
+    "B": ("4404910002", "珠海市拱北贸易有限公司"),
+    "C": ("4419910003", "东莞市虎门制衣有限公司"),
+}
+
+# card number → (kind, holder, enterprise key or district)
+CARDS = {
+    "9900000000001": (CardKind.ADMIN, "数据中心管理员", None),
+    "2200000000001": (CardKind.BUREAU, "国家外汇管理局", None),
+    "3300000000001": (CardKind.CUSTOMS, "拱北关区", "5700"),
+    "3300000000002": (CardKind.CUSTOMS, "深圳海关", "5300"),
+    "1100000000001": (CardKind.OPERATOR, "张伟（企业A操作员）", "A"),
+    "1100000000002": (CardKind.LEGAL, "李华（企业A法人）", "A"),
+    "1100000000003": (CardKind.OPERATOR, "陈静（企业B操作员）", "B"),
+    "1100000000004": (CardKind.OPERATOR, "黄强（企业C操作员）", "C"),
+    "1100000000005": (CardKind.LEGAL, "黄明（企业C法人）", "C"),
+    "1100000000006": (CardKind.OPERATOR, "刘洋（企业B新操作员）", "B"),
+    "1100000000007": (CardKind.LEGAL, "周敏（企业B法人）", "B"),
+}
+
+GOODS = [
+    ("6204430090", "女式化纤连衣裙", "件", "12.50"),
+    ("6109100022", "棉制针织T恤衫", "件", "3.80"),
+    ("6403990090", "皮面皮鞋", "双", "18.00"),
+    ("8471300000", "笔记本电脑", "台", "420.00"),
+    ("8516500000", "微波炉", "台", "46.00"),
+    ("9503008900", "塑料玩具", "个", "2.35"),
+    ("8528721200", "液晶电视机", "台", "168.00"),
+    ("9405409000", "LED灯具", "个", "7.60"),
+]
+DESTINATIONS = [("502", "洛杉矶"), ("502", "纽约"), ("116", "东京"), ("304", "汉堡"), ("303", "费利克斯托"),
+                ("110", "香港"), ("132", "新加坡"), ("601", "悉尼")]
+
+
+@dataclass
+class Demo:
+    db: Database
+    actors: dict[str, Actor]
+    rng: random.Random
+    base: date
+
+    def at(self, days_before_today: int):
+        return clock.travel_to(self.base - timedelta(days=days_before_today))
+
+
+def seed_demo(db: Database, *, seed: int = 7) -> bool:
+    """Create the demo cards and data. Returns False (and does nothing) if they already exist."""
+    with db.session() as session:
+        if session.exec(select(Card).where(Card.card_no == "9900000000001")).first():
+            return False
+    demo = Demo(db, {}, random.Random(seed), clock.today())
+    _cards(demo)
+    _january_2007(demo)
+    _enterprise_a(demo)
+    _enterprise_b(demo)
+    _enterprise_c(demo)
+    _pending(demo)
+    return True
+
+
+def _cards(demo: Demo):
+    today = clock.today()
+    with demo.db.write() as session:
+        enterprises = {}
+        for key, (code, name) in ENTERPRISES.items():
+            enterprise = Enterprise(customs_code=code, name=name, created_at=clock.now())
+            session.add(enterprise)
+            session.flush()
+            audit.append(session, actor=SYSTEM, action="入网", detail=f"{name}（海关编码 {code}）",
+                         enterprise_id=enterprise.id)
+            enterprises[key] = enterprise.id
+    for card_no, (kind, holder, where) in CARDS.items():
+        expires = None
+        if kind in (CardKind.OPERATOR, CardKind.LEGAL):
+            expires = today + timedelta(days=365)
+            if card_no == "1100000000004":
+                expires = today - timedelta(days=5)  # manual §10.1: the permission has run out
+            if card_no == "1100000000006":
+                expires = None  # a newly issued card: 出口收汇 not opened yet
+        result, _ = accounts.create_card(
+            db=demo.db, actor=SYSTEM, kind=kind, holder=holder, card_no=card_no, password=DEMO_PASSWORD,
+            must_change=False, permission_expires=expires,
+            enterprise_id=enterprises.get(where) if kind in (CardKind.OPERATOR, CardKind.LEGAL) else None,
+            district_code=where if kind is CardKind.CUSTOMS else None,
+        )
+        assert result.ok, result.message
+    with demo.db.session() as session:
+        for card in session.exec(select(Card)).all():
+            demo.actors[card.card_no] = Actor.of(card)
+
+
+def _apply_and_issue(demo: Demo, operator: str, quantity: int) -> list[str]:
+    actor = demo.actors[operator]
+    assert workflow.apply_forms(db=demo.db, actor=actor, quantity=quantity).ok
+    with demo.db.session() as session:
+        application = session.exec(select(FormApplication).where(FormApplication.card_id == actor.card_id)
+                                   .order_by(FormApplication.id.desc())).first()
+    bureau = demo.actors["2200000000001"]
+    result = workflow.issue_forms(db=demo.db, actor=bureau, application_id=application.id, count=quantity)
+    assert result.ok, result.message
+    workflow.record_paper_collected(db=demo.db, actor=bureau, application_id=application.id)
+    with demo.db.session() as session:
+        return list(session.exec(select(Form.number).where(Form.application_id == application.id)
+                                 .order_by(Form.number)).all())
+
+
+def _declaration(demo: Demo, exported: date) -> DeclarationInput:
+    rng = demo.rng
+    country, port = rng.choice(DESTINATIONS)
+    lines = []
+    for hs_code, name, unit, price in rng.sample(GOODS, rng.randint(1, 3)):
+        lines.append(LineInput(hs_code, name, Decimal(rng.randrange(100, 5000, 50)), unit, Decimal(price)))
+    return DeclarationInput(
+        declared_on=exported - timedelta(days=rng.randint(0, 2)), exported_on=exported,
+        transport=rng.choice(["2", "2", "5", "4"]), trade_mode=rng.choice(["0110", "0110", "0214", "0615"]),
+        settlement=rng.choice(["2", "6", "4"]), deal=rng.choice(["1", "2", "3"]),
+        currency="502" if country != "110" else "110", country=country, dest_port=port, lines=lines,
+    )
+
+
+def _lifecycle(demo: Demo, operator: str, numbers: list[str], port: str, start: int, until: str,
+               slip: bool = True):
+    """Take forms from 已发放 through the steps up to `until`: 备案 `start` days ago, then customs,
+    the enterprise and the bureau in turn, a few days apart, never later than today."""
+    db, rng, bureau = demo.db, demo.rng, demo.actors["2200000000001"]
+    operator_card = demo.actors[operator]
+    customs = demo.actors["3300000000001" if port == "5700" else "3300000000002"]
+    steps = ["registered", "used", "released", "closed", "slip", "submitted", "received", "written_off"]
+    last = steps.index(until)
+    with demo.at(start):
+        assert all(r.ok for r in workflow.register_port(db=db, actor=operator_card, numbers=numbers, port=port))
+    for number in numbers:
+        day = max(0, start - rng.randint(3, 12))
+        plan = [
+            lambda: workflow.record_declaration(db=db, actor=customs, number=number,
+                                                data=_declaration(demo, clock.today())),
+            lambda: workflow.release(db=db, actor=customs, numbers=[number])[0],
+            lambda: workflow.close_declaration(db=db, actor=customs, numbers=[number])[0],
+            lambda: workflow.issue_slip(db=db, actor=customs, numbers=[number])[0],
+            lambda: workflow.submit(db=db, actor=operator_card, numbers=[number])[0],
+            lambda: workflow.receive(db=db, actor=bureau, numbers=[number])[0],
+            lambda: workflow.write_off(db=db, actor=bureau, number=number, amount=str(_total_of(db, number)),
+                                       collected_on=clock.today().strftime("%Y%m%d")),
+        ]
+        for index, act in enumerate(plan, start=1):
+            if index > last or (index == 4 and not slip):
+                break
+            with demo.at(day):
+                result = act()
+                assert result.ok, (number, index, result.message)
+            day = max(0, day - (3 if index == 4 else 1))
+
+
+def _total_of(db, number) -> Decimal:
+    with db.session() as session:
+        return session.exec(select(Declaration.total).join(Form, Form.id == Declaration.form_id)
+                            .where(Form.number == number)).one()
+
+
+def _january_2007(demo: Demo):
+    """The manual's §9.2 example (发单日期 以……开始 200701): forms of January 2007, long written off."""
+    with clock.travel_to(date(2007, 1, 10)):
+        numbers = _apply_and_issue(demo, "1100000000001", 10)
+    offset = (clock.today() - date(2007, 1, 15)).days
+    _lifecycle(demo, "1100000000001", numbers, "5300", offset, "written_off")
+
+
+def _enterprise_a(demo: Demo):
+    a = "1100000000001"
+    with demo.at(130):
+        first = _apply_and_issue(demo, a, 80)
+    with demo.at(45):
+        second = _apply_and_issue(demo, a, 70)
+    pool = first + second
+    take = lambda n: [pool.pop(0) for _ in range(n)]  # noqa: E731
+    _lifecycle(demo, a, take(15), "5700", 50, "slip")  # 已用, 结汇联 issued: ready for 交单
+    _lifecycle(demo, a, take(10), "5300", 20, "slip")
+    _lifecycle(demo, a, take(3), "5300", 40, "submitted")  # 交单 weeks ago, never received (§10.4)
+    _lifecycle(demo, a, take(2), "5700", 6, "submitted")  # 交单 in the last days
+    _lifecycle(demo, a, take(3), "5300", 90, "received")
+    _lifecycle(demo, a, take(5), "5700", 120, "written_off")
+    _lifecycle(demo, a, take(1), "5700", 60, "closed", slip=False)  # §10.3 case 2: needs 重签结汇联
+    _lifecycle(demo, a, take(2), "5300", 30, "used")  # declared, waiting for release
+    _lifecycle(demo, a, take(1), "5300", 30, "released")
+    _lifecycle(demo, a, take(8), "5700", 80, "registered")  # near the end of the use period
+    _lifecycle(demo, a, take(7), "5700", 20, "registered")
+    _lifecycle(demo, a, take(10), "5300", 10, "registered")
+    revoking = take(3)
+    _lifecycle(demo, a, revoking, "5300", 15, "registered")
+    with demo.at(3):
+        assert all(r.ok for r in workflow.request_revoke(db=demo.db, actor=demo.actors[a], numbers=revoking))
+    supplement = take(1)  # §10.3 case 1: goods released but the form still shows 未用
+    _lifecycle(demo, a, supplement, "5700", 25, "registered")
+    _released_without_receipt(demo, supplement[0], "3300000000001")
+    lost = take(3)
+    with demo.at(12):
+        assert all(r.ok for r in workflow.report_lost(db=demo.db, actor=demo.actors[a], numbers=lost))
+    cancelled = take(2)
+    with demo.at(8):
+        for number in cancelled:
+            assert workflow.cancel(db=demo.db, actor=demo.actors["2200000000001"], number=number, reason="填错").ok
+    assert len(pool) >= 45, len(pool)  # the rest stay 已发放
+
+
+def _released_without_receipt(demo: Demo, number: str, customs: str):
+    """A declaration whose 核销回执 never reached the system: recorded, released, the form still 未用."""
+    with demo.at(18):
+        r = workflow.record_declaration(db=demo.db, actor=demo.actors[customs], number=number,
+                                        data=_declaration(demo, clock.today()))
+        assert r.ok, r.message
+        assert workflow.release(db=demo.db, actor=demo.actors[customs], numbers=[number])[0].ok
+    with demo.at(18), demo.db.write() as session:
+        # the receipt upload failed: undo the form's use the way the failure left it (demo data only)
+        form = session.exec(select(Form).where(Form.number == number)).one()
+        decl = session.exec(select(Declaration).where(Declaration.form_id == form.id)).one()
+        decl.verified = False
+        tally.move(session, form.enterprise_id, (form.port_code, form.state), (form.port_code, "registered"))
+        form.state = "registered"
+        form.version += 1
+        audit.append(session, actor=SYSTEM, action="回执上传失败", form=form, before="used", after="registered",
+                     detail=f"出口报关单 {decl.number} 已放行，核销回执未上传（演示常见问题 10.3）")
+
+
+def _enterprise_b(demo: Demo):
+    b = "1100000000003"
+    with demo.at(70):
+        pool = _apply_and_issue(demo, b, 40)
+    take = lambda n: [pool.pop(0) for _ in range(n)]  # noqa: E731
+    _lifecycle(demo, b, take(6), "5700", 60, "slip")
+    _lifecycle(demo, b, take(2), "5700", 50, "submitted")
+    _lifecycle(demo, b, take(2), "5700", 65, "written_off")
+    _lifecycle(demo, b, take(2), "5700", 20, "used")
+    _lifecycle(demo, b, take(6), "5700", 15, "registered")
+    revoking = take(1)
+    _lifecycle(demo, b, revoking, "5700", 10, "registered")
+    with demo.at(2):
+        assert workflow.request_revoke(db=demo.db, actor=demo.actors[b], numbers=revoking)[0].ok
+    with demo.at(5):
+        assert workflow.report_lost(db=demo.db, actor=demo.actors[b], numbers=take(1))[0].ok
+
+
+def _enterprise_c(demo: Demo):
+    with demo.at(60):
+        _apply_and_issue(demo, "1100000000004", 5)
+
+
+def _pending(demo: Demo):
+    """Work waiting for the bureau: applications to issue, a permission to open."""
+    with demo.at(1):
+        assert workflow.apply_forms(db=demo.db, actor=demo.actors["1100000000001"], quantity=20).ok
+        assert workflow.apply_forms(db=demo.db, actor=demo.actors["1100000000003"], quantity=10).ok
+    result = accounts.request_permission(db=demo.db, actor=demo.actors["1100000000007"], card_no="1100000000006")
+    assert result.ok, result.message

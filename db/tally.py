@@ -1,0 +1,33 @@
+"""Forms counted per (enterprise, 使用口岸, state), kept in step by the workflow in the same
+transaction, so that dashboards and charts never count the forms table."""
+from sqlalchemy import func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, select
+
+from db.models import FormTally
+
+
+def add(session: Session, enterprise_id: int, port: str | None, state: str, n: int = 1) -> None:
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(FormTally).values(enterprise_id=enterprise_id, port_code=port or "", state=str(state), n=n)
+    session.execute(stmt.on_conflict_do_update(
+        index_elements=["enterprise_id", "port_code", "state"], set_={"n": FormTally.n + n}
+    ))
+
+
+def move(session: Session, enterprise_id: int, old: tuple, new: tuple) -> None:
+    """A form went from (port, state) `old` to `new`."""
+    if (old[0] or "", str(old[1])) == (new[0] or "", str(new[1])):
+        return
+    add(session, enterprise_id, old[0], old[1], -1)
+    add(session, enterprise_id, new[0], new[1], 1)
+
+
+def by_state(session: Session, *, enterprise_id: int | None = None, port: str | None = None) -> dict[str, int]:
+    stmt = select(FormTally.state, func.sum(FormTally.n)).group_by(FormTally.state)
+    if enterprise_id is not None:
+        stmt = stmt.where(FormTally.enterprise_id == enterprise_id)
+    if port is not None:
+        stmt = stmt.where(FormTally.port_code == port)
+    return {state: int(n) for state, n in session.exec(stmt).all()}

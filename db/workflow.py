@@ -1,0 +1,387 @@
+"""Every transition of a form (DESIGN §2): the actor's right, the guard, the atomic update, the audit.
+
+Each public function owns its transaction and returns what a screen shows: a `Result` ("设置成功", or
+why not, in Chinese), or one `Result` per form for the batch actions. The rules themselves (who, from
+which state, why not) live in db.rules; this module applies them to the database.
+"""
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from db import audit, clock, codes, declarations, tally
+from db.actor import Actor
+from db.declarations import DeclarationInput
+from db.engine import Database
+from db.models import (ApplicationState, Declaration, DeclarationLine, DeclarationStatus, Form,
+                       FormApplication, FormState, NumberStock)
+from db.queries import scope_forms
+from db.rules import CHANGED, RULES, Action, actor_refusal, number_message, valid_number, why_not
+
+
+@dataclass
+class Result:
+    ok: bool
+    message: str
+    number: str | None = None  # the 核销单号 the result is about, where there is one
+    before: str | None = None
+    after: str | None = None
+
+
+class Refused(Exception):
+    """A guard said no: the row's savepoint is rolled back and the message goes to the screen."""
+
+
+@contextmanager
+def _writing(db: Database):
+    with db.write() as session:
+        audit.lock_head(session)  # first, so that writers queue here and never deadlock on rows
+        yield session
+
+
+def _find_form(session: Session, actor: Actor, number: str, settings) -> tuple[Form, Declaration | None]:
+    number = (number or "").strip()
+    if not valid_number(number, settings):
+        raise Refused(number_message(settings))
+    form = session.exec(scope_forms(select(Form).where(Form.number == number), actor)).first()
+    if form is None:  # missing and not yours read the same: nothing leaks about other enterprises
+        raise Refused(f"未找到核销单 {number}")
+    decl = session.exec(select(Declaration).where(Declaration.form_id == form.id)).first()
+    return form, decl
+
+
+def _move(session: Session, actor: Actor, action: Action, form: Form, detail: str = "", **values) -> str:
+    """Apply the action's target state and `values` to the form if nobody changed it since it was
+    read (same state, same version), then record the audit event. Returns the new state."""
+    target = RULES[action].target or FormState(form.state)
+    changed = session.execute(
+        update(Form)
+        .where(Form.id == form.id, Form.state == form.state, Form.version == form.version)
+        .values(state=target, version=Form.version + 1, updated_at=clock.now(), **values)
+        .execution_options(synchronize_session=False)  # `form` keeps what was read: the "before"
+    )
+    if changed.rowcount != 1:
+        raise Refused(CHANGED)
+    new_port = values.get("port_code", form.port_code)
+    tally.move(session, form.enterprise_id, (form.port_code, form.state), (new_port, target))
+    audit.append(session, actor=actor, action=action, form=form, before=form.state, after=target,
+                 detail=detail)
+    return target
+
+
+def _each(db: Database, actor: Actor, action: Action, numbers: list[str], step) -> list[Result]:
+    """Run `step(session, form, decl) -> (detail, values)` for every number, each in its own
+    savepoint: one form's refusal leaves the others done, and every row says what happened."""
+    results = []
+    refusal = actor_refusal(action, actor)
+    if refusal:
+        return [Result(False, refusal, n) for n in numbers] or [Result(False, refusal)]
+    if not numbers:
+        return [Result(False, "请先标记核销单")]
+    with _writing(db) as session:
+        for number in dict.fromkeys(numbers):  # a number posted twice is done once
+            try:
+                with session.begin_nested():
+                    form, decl = _find_form(session, actor, number, db.settings)
+                    reason = why_not(action, actor, form, decl, db.settings)
+                    if reason:
+                        raise Refused(reason)
+                    detail, values = step(session, form, decl)
+                    after = _move(session, actor, action, form, detail, **values)
+                results.append(Result(True, RULES[action].success, form.number, form.state, after))
+            except Refused as refused:
+                results.append(Result(False, str(refused), number))
+    return results
+
+
+def _one(db, actor, action, number, step) -> Result:
+    return _each(db, actor, action, [number], step)[0]
+
+
+def _nothing(session, form, decl):
+    return "", {}
+
+
+# ── 企业操作员 ──────────────────────────────────────────────────────────────────────────────
+
+def apply_forms(*, db: Database, actor: Actor, quantity) -> Result:  # 核销单申请
+    refusal = actor_refusal(Action.REGISTER, actor)  # same right as every operator action
+    if refusal:
+        return Result(False, refusal)
+    limit = db.settings.max_apply_quantity
+    text = str(quantity).strip()
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= limit:
+        return Result(False, f"份数应为 1 至 {limit} 之间的整数")
+    with _writing(db) as session:
+        application = FormApplication(enterprise_id=actor.enterprise_id, card_id=actor.card_id,
+                                      quantity=int(text), created_at=clock.now())
+        session.add(application)
+        session.flush()
+        audit.append(session, actor=actor, action="核销单申请", detail=f"申请 {int(text)} 份，申请号 {application.id}")
+    return Result(True, "申请成功")
+
+
+def register_port(*, db: Database, actor: Actor, numbers: list[str], port: str) -> list[Result]:  # 口岸备案 / 批量备案
+    port = (port or "").strip()
+    with db.session() as session:
+        port_name = codes.name_of(session, "district", port)
+    if port_name is None:
+        return [Result(False, f"关区代码 {port[:10]} 不存在，请输入正确的关区代码（输入 0 回车可选择）")]
+
+    def step(session, form, decl):
+        return f"使用口岸 {port} {port_name}", {"port_code": port, "registered_on": clock.today()}
+
+    return _each(db, actor, Action.REGISTER, numbers, step)
+
+
+def request_revoke(*, db: Database, actor: Actor, numbers: list[str]) -> list[Result]:  # 撤销备案
+    return _each(db, actor, Action.REVOKE, numbers, _nothing)
+
+
+def submit(*, db: Database, actor: Actor, numbers: list[str]) -> list[Result]:  # 企业交单 / 批量交单
+    def step(session, form, decl):
+        return f"报关单 {decl.number} 发送至外汇局", {"submitted_at": clock.now()}
+
+    return _each(db, actor, Action.SUBMIT, numbers, step)
+
+
+def report_lost(*, db: Database, actor: Actor, numbers: list[str]) -> list[Result]:  # 核销单挂失
+    def step(session, form, decl):
+        return "企业挂失", {"closed_reason": "企业挂失"}
+
+    return _each(db, actor, Action.ENTERPRISE_LOST, numbers, step)
+
+
+# ── 海关 ──────────────────────────────────────────────────────────────────────────────────
+
+def confirm_revoke(*, db: Database, actor: Actor, numbers: list[str]) -> list[Result]:  # 确认撤销
+    def step(session, form, decl):
+        return f"原使用口岸 {form.port_code}", {"port_code": None, "registered_on": None}
+
+    return _each(db, actor, Action.CONFIRM_REVOKE, numbers, step)
+
+
+def reject_revoke(*, db: Database, actor: Actor, number: str, reason: str) -> Result:  # 驳回撤销
+    reason = (reason or "").strip()
+    if not reason:
+        return Result(False, "请填写驳回原因", number)
+    return _one(db, actor, Action.REJECT_REVOKE, number, lambda s, f, d: (f"驳回原因：{reason[:200]}", {}))
+
+
+def record_declaration(*, db: Database, actor: Actor, number: str, data: DeclarationInput) -> Result:  # 验核
+    def step(session, form, decl):
+        today = clock.today()
+        decl_number, unified = declarations.next_numbers(session, actor.district_code, today.year)
+        declaration = Declaration(
+            number=decl_number, unified_no=unified, form_id=form.id, enterprise_id=form.enterprise_id,
+            district_code=actor.district_code, declared_on=data.declared_on, exported_on=data.exported_on,
+            transport=data.transport, trade_mode=data.trade_mode, settlement=data.settlement,
+            deal=data.deal, currency=data.currency, total=data.total, country=data.country,
+            dest_port=data.dest_port, created_at=clock.now(),
+        )
+        session.add(declaration)
+        session.flush()
+        session.add_all(
+            DeclarationLine(declaration_id=declaration.id, line_no=i, hs_code=line.hs_code, name=line.name,
+                            quantity=line.quantity, unit=line.unit, unit_price=line.unit_price,
+                            total=line.total)
+            for i, line in enumerate(data.lines, start=1)
+        )
+        return f"出口报关单 {decl_number}，总价 {data.currency} {data.total}", {}
+
+    result = _one(db, actor, Action.VERIFY, number, step)
+    if result.ok:
+        with db.session() as session:
+            decl_number = session.exec(
+                select(Declaration.number).join(Form, Form.id == Declaration.form_id).where(Form.number == number)
+            ).one()
+        result.message = f"验核成功，出口报关单号 {decl_number}"
+    return result
+
+
+def _declaration_step(action: Action, guard, values):
+    """A step that changes the form's declaration, guarded in the same UPDATE statement."""
+
+    def step(session, form, decl):
+        changed = session.execute(
+            update(Declaration).where(Declaration.id == decl.id, *guard(decl)).values(**values(decl))
+            .execution_options(synchronize_session=False)
+        )
+        if changed.rowcount != 1:
+            raise Refused(CHANGED)
+        return f"出口报关单 {decl.number}", {}
+
+    return step
+
+
+def _declaration_action(action: Action, status_from: DeclarationStatus, values):
+    def run(*, db: Database, actor: Actor, numbers: list[str]) -> list[Result]:
+        step = _declaration_step(
+            action, lambda decl: (Declaration.status == status_from,
+                                  Declaration.fx_slip_count == decl.fx_slip_count), values=values
+        )
+        return _each(db, actor, action, numbers, step)
+
+    run.__name__ = action.name.lower()
+    return run
+
+
+release = _declaration_action(Action.RELEASE, DeclarationStatus.DECLARED,  # 放行
+                              lambda d: {"status": DeclarationStatus.RELEASED})
+close_declaration = _declaration_action(Action.CLOSE, DeclarationStatus.RELEASED,  # 结关
+                                        lambda d: {"status": DeclarationStatus.CLOSED})
+issue_slip = _declaration_action(Action.ISSUE_SLIP, DeclarationStatus.CLOSED,  # 签发结汇联
+                                 lambda d: {"fx_slip_issued": True, "fx_slip_on": clock.today(),
+                                            "fx_slip_count": d.fx_slip_count + 1})
+reissue_slip = _declaration_action(Action.REISSUE_SLIP, DeclarationStatus.CLOSED,  # 重签结汇联
+                                   lambda d: {"fx_slip_issued": True, "fx_slip_on": clock.today(),
+                                              "fx_slip_count": d.fx_slip_count + 1})
+
+
+def supplement_verify(*, db: Database, actor: Actor, numbers: list[str]) -> list[Result]:  # 补验
+    step = _declaration_step(Action.SUPPLEMENT, lambda decl: (Declaration.verified.is_(False),),
+                             values=lambda d: {"verified": True})
+    return _each(db, actor, Action.SUPPLEMENT, numbers, step)
+
+
+# ── 外汇局 ────────────────────────────────────────────────────────────────────────────────
+
+def receive(*, db: Database, actor: Actor, numbers: list[str]) -> list[Result]:  # 接收
+    return _each(db, actor, Action.RECEIVE, numbers, lambda s, f, d: ("", {"received_at": clock.now()}))
+
+
+def write_off(*, db: Database, actor: Actor, number: str, amount: str, collected_on: str) -> Result:  # 核销
+    value = declarations.parse_amount(amount, places=2)
+    day = declarations.parse_date(collected_on)
+    if value is None:
+        return Result(False, "收汇金额应为大于 0 的数字，最多 2 位小数", number)
+    if day is None:
+        return Result(False, "收汇日期应为 YYYYMMDD 格式的日期", number)
+    if day > clock.today():
+        return Result(False, "收汇日期不能晚于今天", number)
+
+    def step(session, form, decl):
+        values = {"collected_amount": value, "collected_on": day, "written_off_on": clock.today()}
+        return f"收汇金额 {value}，收汇日期 {day:%Y-%m-%d}", values
+
+    return _one(db, actor, Action.WRITE_OFF, number, step)
+
+
+def _with_reason(action: Action):
+    def run(*, db: Database, actor: Actor, number: str, reason: str) -> Result:
+        reason = (reason or "").strip()
+        if not reason:
+            return Result(False, f"请填写{action}原因", number)
+        return _one(db, actor, action, number,
+                    lambda s, f, d: (f"{action}原因：{reason[:200]}", {"closed_reason": reason[:200]}))
+
+    run.__name__ = action.name.lower()
+    return run
+
+
+bureau_report_lost = _with_reason(Action.BUREAU_LOST)  # 挂失
+cancel = _with_reason(Action.CANCEL)  # 注销
+
+
+def _application(session: Session, application_id) -> FormApplication:
+    try:
+        application = session.get(FormApplication, int(application_id), with_for_update=True)
+    except (TypeError, ValueError):
+        application = None
+    if application is None:
+        raise Refused("未找到该申请")
+    return application
+
+
+def _bureau_only(actor: Actor) -> str | None:
+    return actor_refusal(Action.RECEIVE, actor)
+
+
+def issue_forms(*, db: Database, actor: Actor, application_id, count) -> Result:  # 发放
+    refusal = _bureau_only(actor)
+    if refusal:
+        return Result(False, refusal)
+    try:
+        with _writing(db) as session:
+            application = _application(session, application_id)
+            if application.state != ApplicationState.PENDING:
+                raise Refused(f"该申请{ApplicationState(application.state).label}，不能再发放")
+            text = str(count).strip()
+            if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= application.quantity:
+                raise Refused(f"发放份数应为 1 至 {application.quantity} 之间的整数")
+            numbers = _take_numbers(session, db.settings, int(text))
+            _create_forms(session, actor, application, numbers)
+            application.state = ApplicationState.ISSUED
+            application.decided_at = clock.now()
+            application.issued_count = len(numbers)
+            application.first_number, application.last_number = numbers[0], numbers[-1]
+    except Refused as refused:
+        return Result(False, str(refused))
+    return Result(True, f"发放成功：核销单号 {numbers[0]} 至 {numbers[-1]}，共 {len(numbers)} 份")
+
+
+def _take_numbers(session: Session, settings, count: int) -> list[str]:
+    stock = session.get(NumberStock, 1, with_for_update=True)
+    if stock is None:
+        stock = NumberStock(id=1, next_number=settings.first_form_number)
+        session.add(stock)
+    first = stock.next_number
+    if first + count - 1 >= 10 ** settings.form_number_width:
+        raise Refused("核销单号已用完，请联系数据中心")
+    stock.next_number = first + count
+    return [f"{n:0{settings.form_number_width}d}" for n in range(first, first + count)]
+
+
+def _create_forms(session: Session, actor: Actor, application: FormApplication, numbers: list[str]):
+    today, now = clock.today(), clock.now()
+    forms = [Form(number=n, enterprise_id=application.enterprise_id, application_id=application.id,
+                  state=FormState.ISSUED, issued_on=today, updated_at=now) for n in numbers]
+    session.add_all(forms)
+    session.flush()
+    tally.add(session, application.enterprise_id, "", FormState.ISSUED, len(forms))
+    for form in forms:
+        audit.append(session, actor=actor, action="发放", form=form, after=FormState.ISSUED,
+                     detail=f"申请号 {application.id}")
+
+
+def reject_application(*, db: Database, actor: Actor, application_id, reason: str) -> Result:  # 驳回
+    refusal = _bureau_only(actor)
+    if refusal:
+        return Result(False, refusal)
+    reason = (reason or "").strip()
+    if not reason:
+        return Result(False, "请填写驳回原因")
+    try:
+        with _writing(db) as session:
+            application = _application(session, application_id)
+            if application.state != ApplicationState.PENDING:
+                raise Refused(f"该申请{ApplicationState(application.state).label}，不能驳回")
+            application.state = ApplicationState.REJECTED
+            application.decided_at = clock.now()
+            application.reason = reason[:200]
+            audit.append(session, actor=actor, action="驳回",
+                         detail=f"申请号 {application.id}，驳回原因：{reason[:200]}")
+    except Refused as refused:
+        return Result(False, str(refused))
+    return Result(True, "已驳回")
+
+
+def record_paper_collected(*, db: Database, actor: Actor, application_id) -> Result:  # 领取纸质单证
+    refusal = _bureau_only(actor)
+    if refusal:
+        return Result(False, refusal)
+    try:
+        with _writing(db) as session:
+            application = _application(session, application_id)
+            if application.state != ApplicationState.ISSUED:
+                raise Refused("该申请尚未发放，不能领取")
+            if application.paper_collected_at is not None:
+                raise Refused("纸质单证已领取")
+            application.paper_collected_at = clock.now()
+            audit.append(session, actor=actor, action="领取纸质单证",
+                         detail=f"申请号 {application.id}，{application.first_number} 至 {application.last_number}")
+    except Refused as refused:
+        return Result(False, str(refused))
+    return Result(True, "已登记领取纸质单证")
+

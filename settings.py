@@ -1,0 +1,52 @@
+"""Settings: defaults here, overridden by EPORTFX_* environment variables (EPORTFX_PORT=8080...)."""
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+class Defaults:
+    DATABASE_URL = None  # None: a SQLite file under the instance folder
+    SECRET_KEY = None  # None: generated once and kept under the instance folder
+    REDIS_URL = None  # optional shared store for login rate limiting across instances
+    HOST = "127.0.0.1"
+    PORT = 8000
+    THREADS = 4
+    FORM_NUMBER_WIDTH = 9  # 核销单号 digits
+    FIRST_FORM_NUMBER = 286000001  # the bureau's first number when its stock is empty
+    MAX_APPLY_QUANTITY = 100  # 核销单申请: most forms one application may ask for
+    USE_PERIOD_DAYS = 90  # a registered form may be used by customs within this many days of 备案
+    SUBMIT_PERIOD_DAYS = 60  # a used form should be submitted within this many days of 出口日期
+    RECEIVE_ALERT_DAYS = 3  # a submission not received after this many days is flagged (manual §10.4)
+    DEADLINE_WARNING_DAYS = 15  # dashboards warn this many days before a deadline
+    LOGIN_MAX_FAILURES = 5  # consecutive wrong passwords that lock a card
+    LOGIN_RATE_PER_MINUTE = 20  # login attempts per client address per minute
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+
+class TestDefaults(Defaults):
+    TESTING = True
+    WTF_CSRF_ENABLED = True
+    LOGIN_RATE_PER_MINUTE = 10_000
+
+
+def instance_path(env_value: str | None) -> Path:
+    path = Path(env_value) if env_value else ROOT / "instance"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def sqlite_url(instance: Path) -> str:
+    return f"sqlite:///{instance / 'eportfx.db'}"
+
+
+def secret_key(instance: Path) -> str:
+    """A key generated on first start and kept, so sessions survive restarts."""
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
