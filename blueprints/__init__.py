@@ -2,7 +2,7 @@
 
 
 def register_blueprints(app):
-    from blueprints import admin, auth, bureau, customs, enterprise, legal, portal, query
+    from blueprints import admin, auth, bureau, customs, enterprise, forms, legal, portal, query
 
-    for module in (auth, portal, enterprise, legal, bureau, customs, admin, query):
+    for module in (auth, portal, forms, enterprise, legal, bureau, customs, admin, query):
         app.register_blueprint(module.bp)

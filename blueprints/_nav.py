@@ -38,6 +38,12 @@ def subsystems(actor) -> list[dict]:
     ]
 
 
+def _tab_query(tab):
+    from blueprints.forms import tab_query
+
+    return tab_query(tab)
+
+
 def init_app(app):
     import hashlib
     from pathlib import Path
@@ -45,6 +51,7 @@ def init_app(app):
     from flask_login import current_user
 
     from db import clock
+    from db.models import DeclarationStatus, FormState
     from db.status import COLUMNS, status_columns
 
     static = Path(app.static_folder)
@@ -54,11 +61,15 @@ def init_app(app):
     @app.context_processor
     def shared():
         context = {"asset_version": css_version, "htmx_file": htmx_file, "status_columns": status_columns,
-                   "status_column_names": COLUMNS}
+                   "status_column_names": COLUMNS, "state_label": lambda s: FormState(s).label,
+                   "declaration_status_label": lambda s: DeclarationStatus(s).label,
+                   "tab_query": _tab_query}
         if current_user.is_authenticated:
             kind = current_user.actor.kind
             context.update(left_menu=left_menu(kind), home_endpoint=HOME[kind])
         return context
 
     app.add_template_filter(lambda d: d.strftime("%Y-%m-%d") if d else "", "day")
+    app.add_template_filter(lambda x: "" if x is None else f"{x.normalize():f}", "num")  # 1850, not 1.85E+3
+    app.add_template_filter(lambda x: "" if x is None else f"{x:,.2f}", "money")
     app.add_template_filter(lambda t: clock.local(t).strftime("%Y-%m-%d %H:%M") if t else "", "moment")

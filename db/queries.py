@@ -427,3 +427,28 @@ def decode(args) -> list[Condition]:
 
     return [Condition(fields[i][:40], ops[i][:20], at(values, i)[:1000], at(values2, i)[:1000],
                       at(joins, i, "and")[:10] or "and") for i in range(n)]
+
+
+# ── the lists behind each action's screen ────────────────────────────────────────────────────
+
+def candidates(actor: Actor, action, settings=None, number: str | None = None):
+    """The forms `actor` could take `action` on now: the list a screen such as 口岸备案 or 企业交单
+    shows (and walks with 上一单/下一单). `number` narrows it to one 核销单号 (the 查找 box)."""
+    from db.rules import RULES, Action
+
+    stmt = form_select(actor, states=RULES[action].sources)
+    closed_with_slip = select(Declaration.form_id).where(
+        Declaration.status == DeclarationStatus.CLOSED, Declaration.fx_slip_issued.is_(True))
+    extra = {
+        Action.SUBMIT: lambda s: s.where(Form.id.in_(closed_with_slip)),
+        Action.RECEIVE: lambda s: s.where(Form.received_at.is_(None)),
+        Action.WRITE_OFF: lambda s: s.where(Form.received_at.is_not(None)),
+        Action.VERIFY: lambda s: s.where(Form.id.not_in(select(Declaration.form_id))),
+        Action.SUPPLEMENT: lambda s: s.where(Form.id.in_(select(Declaration.form_id).where(
+            Declaration.verified.is_(False)))),
+    }.get(action)
+    if extra:
+        stmt = extra(stmt)
+    if number:
+        stmt = stmt.where(Form.number == number)
+    return stmt

@@ -1,0 +1,58 @@
+"""One form as its page shows it: the form, its enterprise, its declaration and goods, its history."""
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from db import codes
+from db.actor import Actor
+from db.models import AuditEvent, Declaration, DeclarationLine, Enterprise, Form
+from db.queries import scope_forms
+from db.rules import Settings, receipt_overdue, submit_deadline, use_deadline
+from db.status import status_columns
+
+
+@dataclass
+class FormDetail:
+    form: Form
+    enterprise: Enterprise
+    declaration: Declaration | None
+    lines: list[DeclarationLine] = field(default_factory=list)
+    history: list[AuditEvent] = field(default_factory=list)
+    names: dict[str, dict[str, str]] = field(default_factory=dict)  # code table → {code: name}
+    settings: Settings | None = None
+
+    @property
+    def status(self) -> dict[str, str]:
+        return status_columns(self.form.state)
+
+    @property
+    def use_deadline(self):
+        return use_deadline(self.form, self.settings)
+
+    @property
+    def submit_deadline(self):
+        return submit_deadline(self.declaration, self.settings)
+
+    @property
+    def receipt_overdue(self) -> bool:
+        return receipt_overdue(self.form, self.settings)
+
+    def name(self, table: str, code: str | None) -> str:
+        return self.names.get(table, {}).get(code or "", "")
+
+
+def load(session: Session, actor: Actor, number: str, settings: Settings) -> FormDetail | None:
+    """The form if `actor` may see it; None when it does not exist or is not theirs (both read as 404)."""
+    form = session.exec(scope_forms(select(Form).where(Form.number == (number or "")[:20]), actor)).first()
+    if form is None:
+        return None
+    declaration = session.exec(select(Declaration).where(Declaration.form_id == form.id)).first()
+    lines = []
+    if declaration:
+        lines = list(session.exec(select(DeclarationLine).where(DeclarationLine.declaration_id == declaration.id)
+                                  .order_by(DeclarationLine.line_no)).all())
+    history = list(session.exec(select(AuditEvent).where(AuditEvent.form_id == form.id)
+                                .order_by(AuditEvent.seq)).all())
+    names = {table: codes.names(session, table) for table in codes.TABLES}
+    return FormDetail(form, session.get(Enterprise, form.enterprise_id), declaration, lines, history, names,
+                      settings)
