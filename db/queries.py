@@ -342,35 +342,44 @@ def _month_days(year: int, month: int) -> int:
 @dataclass
 class Page:
     rows: list
-    after: str | None  # pass as ?after= for 下一页
-    before: str | None  # pass as ?before= for 上一页
+    after: object = None  # the key to pass as ?after= for 下一页 (None: no next page)
+    before: object = None  # the key to pass as ?before= for 上一页 (None: no previous page)
 
 
 def key_of(stmt):
-    """The paging key of a select(): the number of what it selects (forms, declarations), else its id."""
+    """The paging key of a select(): the number of what it selects (forms, declarations), else its
+    primary key (applications, cards, audit events)."""
     entity = stmt.column_descriptions[0]["entity"]
-    return getattr(entity, "number", None) or entity.id
+    return getattr(entity, "number", None) or entity.__table__.primary_key.columns[0]
 
 
-def page(session: Session, stmt, *, after: str | None = None, before: str | None = None,
-         size: int = PAGE_SIZE) -> Page:
-    """One page ordered by number, found by key (WHERE number > ?), never by OFFSET."""
+def _key_value(row, key):
+    return getattr(row, key.key)
+
+
+def page(session: Session, stmt, *, after=None, before=None, size: int = PAGE_SIZE,
+         descending: bool = False) -> Page:
+    """One page in key order (newest first if `descending`), found by key (WHERE key > ?), never by
+    OFFSET. `after` / `before` are the keys the previous page handed out."""
     key = key_of(stmt)
-    if before:
-        rows = list(session.exec(stmt.where(key < before).order_by(key.desc()).limit(size + 1)).all())
+    forward, backward = (key.desc(), key.asc()) if descending else (key.asc(), key.desc())
+    beyond = (lambda k: key < k) if descending else (lambda k: key > k)
+    behind = (lambda k: key > k) if descending else (lambda k: key < k)
+    if before is not None and before != "":
+        rows = list(session.exec(stmt.where(behind(before)).order_by(backward).limit(size + 1)).all())
         more_before = len(rows) > size
         rows = rows[:size][::-1]
-        more_after = _exists(session, stmt.where(key >= before))
+        more_after = _exists(session, stmt.where(~behind(before)))
     else:
-        query = stmt.where(key > after) if after else stmt
-        rows = list(session.exec(query.order_by(key).limit(size + 1)).all())
+        query = stmt.where(beyond(after)) if after not in (None, "") else stmt
+        rows = list(session.exec(query.order_by(forward).limit(size + 1)).all())
         more_after = len(rows) > size
         rows = rows[:size]
-        more_before = bool(after) and _exists(session, stmt.where(key <= after))
+        more_before = after not in (None, "") and _exists(session, stmt.where(~beyond(after)))
     return Page(
         rows=rows,
-        after=rows[-1].number if rows and more_after else None,
-        before=rows[0].number if rows and more_before else None,
+        after=_key_value(rows[-1], key) if rows and more_after else None,
+        before=_key_value(rows[0], key) if rows and more_before else None,
     )
 
 
@@ -395,15 +404,15 @@ def bounded_count(session: Session, stmt, limit: int = COUNT_LIMIT) -> tuple[int
 
 
 def iterate(session: Session, stmt, chunk: int = 1000):
-    """Every row of the result in order, a chunk at a time by key (CSV export in constant memory)."""
-    after = None
+    """Every row of the result in key order, a chunk at a time (CSV export in constant memory)."""
+    key, after = key_of(stmt), None
     while True:
-        query = stmt.where(key_of(stmt) > after) if after else stmt
-        rows = session.exec(query.order_by(key_of(stmt)).limit(chunk)).all()
+        query = stmt.where(key > after) if after is not None else stmt
+        rows = session.exec(query.order_by(key).limit(chunk)).all()
         yield from rows
         if len(rows) < chunk:
             return
-        after = rows[-1].number
+        after = _key_value(rows[-1], key)
 
 
 # ── the query in the URL ─────────────────────────────────────────────────────────────────────
