@@ -1,0 +1,1 @@
+"""The domain and storage: models, rules, every transition, queries, seed."""
