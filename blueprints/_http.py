@@ -9,8 +9,6 @@ _static_cache: dict[tuple[str, str], bytes] = {}
 
 
 def init_app(app):
-    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 365 * 24 * 3600)
-
     @app.after_request
     def finish(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
