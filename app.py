@@ -33,4 +33,9 @@ def create_app(config: dict | None = None) -> Flask:
     _errors.init_app(app)
     _nav.init_app(app)
     register_blueprints(app)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     return app

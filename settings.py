@@ -9,6 +9,7 @@ class Defaults:
     DATABASE_URL = None  # None: a SQLite file under the instance folder
     SECRET_KEY = None  # None: generated once and kept under the instance folder
     REDIS_URL = None  # optional shared store for login rate limiting across instances
+    PROXY_COUNT = 0  # proxies in front of the app whose X-Forwarded-For to trust
     HOST = "127.0.0.1"
     PORT = 8000
     THREADS = 4

@@ -1,0 +1,40 @@
+"""Login attempts are limited per client address; with Redis the count is shared by every instance."""
+import uuid
+
+
+from tests.conftest import csrf_of
+
+
+def _attempt(client):
+    token = csrf_of(client.get("/login").get_data(as_text=True))
+    return client.post("/login", data={"card_no": "1100000000001", "password": "wrong-pw", "csrf_token": token},
+                       environ_base={"REMOTE_ADDR": "10.9.8.7"})
+
+
+def test_too_many_attempts_get_a_chinese_429(app):
+    app.config["LOGIN_RATE_PER_MINUTE"] = 3
+    client = app.test_client()
+    codes = [_attempt(client).status_code for _ in range(4)]
+    assert codes[:3] == [422, 422, 422] and codes[3] == 429
+    assert "操作过于频繁" in _attempt(client).get_data(as_text=True)
+
+
+def test_instances_share_the_count_through_redis(demo, tmp_path):
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    redis.Redis.from_url(url).ping()  # the test setup starts Redis; fail loudly if it is not there
+    from app import create_app
+
+    config = {"TESTING": True, "DATABASE": demo, "SECRET_KEY": "s", "INSTANCE": str(tmp_path),
+              "REDIS_URL": url, "LOGIN_RATE_PER_MINUTE": 4}
+    one, two = create_app(config).test_client(), create_app(config).test_client()
+    address = f"10.{uuid.uuid4().int % 250}.1.1"
+
+    def attempt(client):
+        token = csrf_of(client.get("/login").get_data(as_text=True))
+        return client.post("/login", data={"card_no": "1100000000001", "password": "x", "csrf_token": token},
+                           environ_base={"REMOTE_ADDR": address}).status_code
+
+    assert [attempt(one), attempt(two), attempt(one), attempt(two)] == [422] * 4
+    assert attempt(one) == 429 and attempt(two) == 429
