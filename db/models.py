@@ -55,34 +55,42 @@ FORM_STATE_LABELS = {
 }
 
 
-class ApplicationState(StrEnum):
-    PENDING = "pending"  # 申请中
-    ISSUED = "issued"  # 已发放
-    REJECTED = "rejected"  # 已驳回
+class Labelled(StrEnum):
+    """A state stored in English with its Chinese label for the screens."""
 
     @property
     def label(self) -> str:
-        return {"pending": "申请中", "issued": "已发放", "rejected": "已驳回"}[self.value]
+        return self._labels()[self.value]
 
 
-class RequestState(StrEnum):
-    PENDING = "pending"  # 待审批
-    GRANTED = "granted"  # 已开通
-    REFUSED = "refused"  # 已拒绝
+class ApplicationState(Labelled):
+    PENDING = "pending"
+    ISSUED = "issued"
+    REJECTED = "rejected"
 
-    @property
-    def label(self) -> str:
-        return {"pending": "待审批", "granted": "已批准", "refused": "已拒绝"}[self.value]
+    @staticmethod
+    def _labels():
+        return {"pending": "申请中", "issued": "已发放", "rejected": "已驳回"}
 
 
-class DeclarationStatus(StrEnum):
-    DECLARED = "declared"  # 已申报
-    RELEASED = "released"  # 已放行
-    CLOSED = "closed"  # 已结关
+class RequestState(Labelled):
+    PENDING = "pending"
+    GRANTED = "granted"
+    REFUSED = "refused"
 
-    @property
-    def label(self) -> str:
-        return {"declared": "已申报", "released": "已放行", "closed": "已结关"}[self.value]
+    @staticmethod
+    def _labels():
+        return {"pending": "待审批", "granted": "已批准", "refused": "已拒绝"}
+
+
+class DeclarationStatus(Labelled):
+    DECLARED = "declared"
+    RELEASED = "released"
+    CLOSED = "closed"
+
+    @staticmethod
+    def _labels():
+        return {"declared": "已申报", "released": "已放行", "closed": "已结关"}
 
 
 def money(digits: int = 18, scale: int = 2):

@@ -294,31 +294,38 @@ def _application(session: Session, application_id) -> FormApplication:
     return application
 
 
-def _bureau_only(actor: Actor) -> str | None:
-    return actor_refusal(Action.RECEIVE, actor)
-
-
-def issue_forms(*, db: Database, actor: Actor, application_id, count) -> Result:  # 发放
-    refusal = _bureau_only(actor)
+def _on_application(db: Database, actor: Actor, application_id, change) -> Result:
+    """The bureau acts on one application: `change(session, application)` returns the message or
+    raises Refused; the whole change happens in one transaction or not at all."""
+    refusal = actor_refusal(Action.RECEIVE, actor)  # the bureau's right, as for its form actions
     if refusal:
         return Result(False, refusal)
     try:
         with _writing(db) as session:
-            application = _application(session, application_id)
-            if application.state != ApplicationState.PENDING:
-                raise Refused(f"该申请{ApplicationState(application.state).label}，不能再发放")
-            text = str(count).strip()
-            if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= application.quantity:
-                raise Refused(f"发放份数应为 1 至 {application.quantity} 之间的整数")
-            numbers = _take_numbers(session, db.settings, int(text))
-            _create_forms(session, actor, application, numbers)
-            application.state = ApplicationState.ISSUED
-            application.decided_at = clock.now()
-            application.issued_count = len(numbers)
-            application.first_number, application.last_number = numbers[0], numbers[-1]
+            return Result(True, change(session, _application(session, application_id)))
     except Refused as refused:
         return Result(False, str(refused))
-    return Result(True, f"发放成功：核销单号 {numbers[0]} 至 {numbers[-1]}，共 {len(numbers)} 份")
+
+
+def _pending(application: FormApplication, verb: str) -> None:
+    if application.state != ApplicationState.PENDING:
+        raise Refused(f"该申请{ApplicationState(application.state).label}，不能{verb}")
+
+
+def issue_forms(*, db: Database, actor: Actor, application_id, count) -> Result:  # 发放
+    def change(session, application):
+        _pending(application, "再发放")
+        text = str(count).strip()
+        if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= application.quantity:
+            raise Refused(f"发放份数应为 1 至 {application.quantity} 之间的整数")
+        numbers = _take_numbers(session, db.settings, int(text))
+        _create_forms(session, actor, application, numbers)
+        application.state, application.decided_at = ApplicationState.ISSUED, clock.now()
+        application.issued_count = len(numbers)
+        application.first_number, application.last_number = numbers[0], numbers[-1]
+        return f"发放成功：核销单号 {numbers[0]} 至 {numbers[-1]}，共 {len(numbers)} 份"
+
+    return _on_application(db, actor, application_id, change)
 
 
 def _take_numbers(session: Session, settings, count: int) -> list[str]:
@@ -346,42 +353,29 @@ def _create_forms(session: Session, actor: Actor, application: FormApplication, 
 
 
 def reject_application(*, db: Database, actor: Actor, application_id, reason: str) -> Result:  # 驳回
-    refusal = _bureau_only(actor)
-    if refusal:
-        return Result(False, refusal)
-    reason = (reason or "").strip()
+    reason = (reason or "").strip()[:200]
     if not reason:
         return Result(False, "请填写驳回原因")
-    try:
-        with _writing(db) as session:
-            application = _application(session, application_id)
-            if application.state != ApplicationState.PENDING:
-                raise Refused(f"该申请{ApplicationState(application.state).label}，不能驳回")
-            application.state = ApplicationState.REJECTED
-            application.decided_at = clock.now()
-            application.reason = reason[:200]
-            audit.append(session, actor=actor, action="驳回",
-                         detail=f"申请号 {application.id}，驳回原因：{reason[:200]}")
-    except Refused as refused:
-        return Result(False, str(refused))
-    return Result(True, "已驳回")
+
+    def change(session, application):
+        _pending(application, "驳回")
+        application.state, application.decided_at, application.reason = ApplicationState.REJECTED, clock.now(), reason
+        audit.append(session, actor=actor, action="驳回", enterprise_id=application.enterprise_id,
+                     detail=f"申请号 {application.id}，驳回原因：{reason}")
+        return "已驳回"
+
+    return _on_application(db, actor, application_id, change)
 
 
 def record_paper_collected(*, db: Database, actor: Actor, application_id) -> Result:  # 领取纸质单证
-    refusal = _bureau_only(actor)
-    if refusal:
-        return Result(False, refusal)
-    try:
-        with _writing(db) as session:
-            application = _application(session, application_id)
-            if application.state != ApplicationState.ISSUED:
-                raise Refused("该申请尚未发放，不能领取")
-            if application.paper_collected_at is not None:
-                raise Refused("纸质单证已领取")
-            application.paper_collected_at = clock.now()
-            audit.append(session, actor=actor, action="领取纸质单证",
-                         detail=f"申请号 {application.id}，{application.first_number} 至 {application.last_number}")
-    except Refused as refused:
-        return Result(False, str(refused))
-    return Result(True, "已登记领取纸质单证")
+    def change(session, application):
+        if application.state != ApplicationState.ISSUED:
+            raise Refused("该申请尚未发放，不能领取")
+        if application.paper_collected_at is not None:
+            raise Refused("纸质单证已领取")
+        application.paper_collected_at = clock.now()
+        audit.append(session, actor=actor, action="领取纸质单证", enterprise_id=application.enterprise_id,
+                     detail=f"申请号 {application.id}，{application.first_number} 至 {application.last_number}")
+        return "已登记领取纸质单证"
 
+    return _on_application(db, actor, application_id, change)
