@@ -43,19 +43,26 @@ def home():
     return render_template("home.html", **dashboard_context())
 
 
+def _field(source, name: str, limit: int = 20) -> str:
+    """A typed value, trimmed and bounded; NUL characters are never meant and no database stores them."""
+    return (source.get(name) or "").replace("\x00", "").strip()[:limit]
+
+
 def _id_key(name: str) -> int | None:
     """?after= / ?before= of an id-keyed list (applications, permission requests)."""
-    return request.args.get(name, type=int)
+    key = request.args.get(name, type=int)
+    return key if requests.valid_id(key) else None
 
 
 def _number_key(source, name: str) -> str | None:
     """?after= / ?before= of a list of forms, keyed by 核销单号."""
-    return (source.get(name) or "").strip()[:20] or None
+    key = _field(source, name)
+    return key if key.isascii() and key.isdigit() else None
 
 
 def _query(source) -> tuple[str, str | None]:
     """The 查找 box: one 核销单号, or empty for every candidate; with the message if it is malformed."""
-    q = (source.get("q") or "").strip()[:20]
+    q = _field(source, "q")
     settings = get_db().settings
     return q, (number_message(settings) if q and not valid_number(q, settings) else None)
 
@@ -75,13 +82,15 @@ def applications():  # 发单
 @bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
 def application(application_id):  # 发放 / 驳回 / 领取
     result, db = None, get_db()
+    if not requests.valid_id(application_id):
+        abort(404)
     if request.method == "POST":
         which = submitter("issue", "reject", "collect")
         common = {"db": db, "actor": actor(), "application_id": application_id}
         if which == "issue":
-            result = workflow.issue_forms(**common, count=request.form.get("count", "")[:20])
+            result = workflow.issue_forms(**common, count=_field(request.form, "count"))
         elif which == "reject":
-            result = workflow.reject_application(**common, reason=request.form.get("reason", "")[:MAX_TEXT])
+            result = workflow.reject_application(**common, reason=_field(request.form, "reason", MAX_TEXT))
         elif which == "collect":
             result = workflow.record_paper_collected(**common)
         else:
@@ -108,13 +117,15 @@ def permissions():  # 待审批的权限申请
 @bp.route("/permissions/<int:request_id>", methods=["GET", "POST"])
 def permission(request_id):  # 批准 (with an expiry date) / 拒绝 (with a reason)
     result = None
+    if not requests.valid_id(request_id):
+        abort(404)
     if request.method == "POST":
         which = submitter("grant", "refuse")
         if which is None:
             abort(400)
         result = accounts.decide_permission(db=get_db(), actor=actor(), request_id=request_id, grant=which == "grant",
-                                            expires=request.form.get("expires", "")[:20],
-                                            reason=request.form.get("reason", "")[:MAX_TEXT])
+                                            expires=_field(request.form, "expires"),
+                                            reason=_field(request.form, "reason", MAX_TEXT))
     session = get_session()
     found = requests.permission_request(session, request_id)
     if found is None:
@@ -178,9 +189,11 @@ def write_offs():  # 已接收待核销
 @bp.route("/write_offs/<number>", methods=["GET", "POST"])
 def write_off(number):  # 核销
     me, db, result = actor(), get_db(), None
+    if not valid_number(number, db.settings):
+        abort(404)
     if request.method == "POST":
-        result = workflow.write_off(db=db, actor=me, number=number[:20], amount=request.form.get("amount", "")[:30],
-                                    collected_on=request.form.get("collected_on", "")[:20])
+        result = workflow.write_off(db=db, actor=me, number=number, amount=_field(request.form, "amount", 30),
+                                    collected_on=_field(request.form, "collected_on"))
     detail = detail_or_404(number)
     done = bool(result and result.ok)
     refusal = None if done else why_not(Action.WRITE_OFF, me, detail.form, detail.declaration, db.settings)
@@ -211,7 +224,7 @@ def cancel():  # 注销
 
 def _reason(kind: str, source) -> str:
     """注销 offers 全额退关 and 填错 (with an optional note) or a reason typed in full."""
-    text = (source.get("reason") or "").strip()[:MAX_TEXT]
+    text = _field(source, "reason", MAX_TEXT)
     choice = source.get("reason_choice", "") if kind == "cancel" else ""
     if choice in CANCEL_REASONS:
         return f"{choice}：{text}" if text else choice
@@ -222,7 +235,7 @@ def _close(kind: str):
     action, act = CLOSINGS[kind]
     me, db = actor(), get_db()
     source = request.form if request.method == "POST" else request.args
-    number, reason = (source.get("number") or "").strip()[:20], _reason(kind, source)
+    number, reason = _field(source, "number"), _reason(kind, source)
     result, confirming = None, False
     if request.method == "POST":
         # without JavaScript the confirmation is a page; with htmx, hx-confirm already asked

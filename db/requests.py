@@ -18,6 +18,13 @@ from db.queries import candidates
 from db.rules import Action, Settings
 
 
+MAX_ID = 2**31 - 1  # an id column's range on every backend: larger numbers are nobody's id
+
+
+def valid_id(value: int | None) -> bool:
+    return value is not None and 0 < value <= MAX_ID
+
+
 def pending_applications():  # 申请中: to 发放 or 驳回
     return select(FormApplication).where(FormApplication.state == ApplicationState.PENDING)
 
@@ -72,8 +79,12 @@ def parties(session: Session, rows) -> Parties:
 
 
 def application(session: Session, application_id: int) -> FormApplication | None:
+    if not valid_id(application_id):
+        return None
     return session.get(FormApplication, application_id, populate_existing=True)
 
 
 def permission_request(session: Session, request_id: int) -> PermissionRequest | None:
+    if not valid_id(request_id):
+        return None
     return session.get(PermissionRequest, request_id, populate_existing=True)

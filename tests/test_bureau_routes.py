@@ -377,3 +377,41 @@ def test_permission_request_from_the_legal_card_reaches_the_list(officer, demo, 
     assert accounts.request_permission(db=demo, actor=actors["C_legal"], card_no="1100000000004").ok
     listing = text(officer.get("/bureau/permissions"))
     assert "申请延期" in listing and "1100000000004" in listing and "申请开通" in listing
+
+
+# ── whatever is typed or put in the URL: a page or a message, never a stack trace ────────────
+
+@pytest.mark.parametrize("url, status", [
+    ("/bureau/applications/99999999999999999999", 404), ("/bureau/permissions/99999999999999999999", 404),
+    ("/bureau/applications?after=99999999999999999999", 200), ("/bureau/permissions?before=-1", 200),
+    ("/bureau/receipts?after=%00%01", 200), ("/bureau/receipts?q=%00", 200), ("/bureau/write_offs?before=1%00", 200),
+    ("/bureau/write_offs/28600%0041", 404), ("/bureau/write_offs/" + "9" * 300, 404), ("/bureau/lost?number=%00", 200),
+])
+def test_odd_urls(officer, url, status):
+    assert officer.get(url).status_code == status
+
+
+def test_odd_posts(officer, demo):
+    application, request = pending_application(demo), permission_request(demo)
+    assert post(officer, "/bureau/applications/99999999999999999999", {"issue": "1", "count": "1"}).status_code == 404
+    assert post(officer, "/bureau/permissions/99999999999999999999", {"refuse": "1", "reason": "x"}).status_code == 404
+    rejected = post(officer, f"/bureau/applications/{application.id}", {"reject": "1", "reason": "\x00资料不全"})
+    assert rejected.status_code == 200
+    with demo.session() as session:
+        assert session.get(FormApplication, application.id).reason == "资料不全"
+    refused = post(officer, f"/bureau/permissions/{request.id}", {"refuse": "1", "reason": "材料\x00不全"})
+    assert refused.status_code == 200 and "材料不全" in text(refused)
+    number = numbers(demo, FormState.SUBMITTED, received=False)[0]
+    received = post(officer, "/bureau/receipts", {"receive": "1", "number": ["\x00", number]})
+    assert received.status_code == 200 and "接收成功" in text(received)
+    lost = post(officer, "/bureau/lost", {"number": "2860\x00", "reason": "x", "confirmed": "1"})
+    assert lost.status_code == 422 and "核销单号应为 9 位数字" in text(lost)
+
+
+def test_receipts_page_by_number_and_select_all_keeps_the_page(officer, demo):
+    waiting = numbers(demo, FormState.SUBMITTED, received=False)
+    later = text(officer.get(f"/bureau/receipts?after={waiting[0]}"))
+    assert f"标记 {waiting[0]}" not in later and f"标记 {waiting[1]}" in later and "上一页" in later
+    assert f'name="after" value="{waiting[0]}"' in later
+    marked = text(post(officer, "/bureau/receipts", {"select_all": "1", "after": waiting[0]}, HX))
+    assert marked.count("checked") == len(waiting) - 1 and f"标记 {waiting[0]}" not in marked
