@@ -23,6 +23,13 @@ def shoot(page, name: str):
     page.set_viewport_size(size)
 
 
+def click_and_wait(page, button: str):
+    """Click a button whose answer replaces part of the page, and wait for that answer: the same
+    message twice in a row would otherwise pass before the second answer arrives."""
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.get_by_role("button", name=button).click()
+
+
 def fx_menu(page):
     return page.get_by_role("navigation", name="出口收汇菜单")
 
@@ -53,7 +60,7 @@ def test_issue_fewer_than_asked_then_record_the_paper_collected(page, live):
     shoot(page, "application")
     for bad in ("abc", "0", "21"):
         count.fill(bad)
-        page.get_by_role("button", name="发放").click()
+        click_and_wait(page, "发放")
         expect(page.get_by_role("alert")).to_have_text("发放份数应为 1 至 20 之间的整数")
         expect(page.get_by_label("发放份数")).to_have_value(bad)
     shoot(page, "application-bad-count")
@@ -147,7 +154,7 @@ def test_grant_opens_the_cards_fx_entry(page, live, browser):
     expires = page.get_by_label("有效期至")
     for bad in ("abc", "20200101", "20250231"):
         expires.fill(bad)
-        page.get_by_role("button", name="批准").click()
+        click_and_wait(page, "批准")
         expect(page.get_by_role("alert")).to_have_text("有效期应为今天以后的日期（YYYYMMDD）")
     shoot(page, "permission-bad-date")
     until = clock.today() + timedelta(days=365)

@@ -11,7 +11,7 @@ from db.models import Form, FormState
 from db.queries import candidates
 from db.rules import Action
 from tests.e2e.conftest import sign_in
-from tests.e2e.test_bureau_applications import BUREAU, fx_menu, shoot
+from tests.e2e.test_bureau_applications import BUREAU, click_and_wait, fx_menu, shoot
 
 
 def waiting(demo, received: bool) -> list[str]:
@@ -151,7 +151,7 @@ def test_write_off_beside_the_declaration(page, live, demo):
     ]:
         amount.fill(typed_amount)
         day.fill(typed_day)
-        page.get_by_role("button", name="核销").click()
+        click_and_wait(page, "核销")
         expect(page.get_by_role("alert")).to_have_text(message)
         expect(page.get_by_label("收汇金额")).to_have_value(typed_amount)
     shoot(page, "write-off-bad-date")
