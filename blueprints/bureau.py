@@ -100,8 +100,9 @@ def application(application_id):  # 发放 / 驳回 / 领取
     if found is None:
         abort(404)
     return render("bureau/application.html", "bureau/_application.html", application=found, result=result,
-                  parties=requests.parties(session, [found]), next_number=requests.next_form_number(session, db.settings),
-                  typed=request.form, status=422 if result and not result.ok else 200)
+                  parties=requests.parties(session, [found]), typed=request.form,
+                  next_number=requests.next_form_number(session, db.settings),
+                  status=422 if result and not result.ok else 200)
 
 
 # ── 权限审批 (manual §10.1) ─────────────────────────────────────────────────────────────────────

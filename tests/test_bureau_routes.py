@@ -15,6 +15,16 @@ HX = {"HX-Request": "true"}
 RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
 
 
+@pytest.fixture(autouse=True)
+def release_connections(request):
+    """Give the test's database connections back when it ends: the harness keeps every test's engine
+    until the whole run ends, and a shared PostgreSQL server has a connection limit."""
+    databases = [request.getfixturevalue(name) for name in ("demo", "db") if name in request.fixturenames]
+    yield
+    for database in databases:
+        database.dispose()
+
+
 @pytest.fixture
 def officer(client):
     return login(client, BUREAU)
