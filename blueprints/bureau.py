@@ -1,14 +1,258 @@
-"""外汇局: 发单, permissions, 交单接收, 核销, 挂失, 注销"""
-from flask import Blueprint, render_template
+"""外汇局: 发单 (发放 / 驳回 / 领取), 权限审批, 交单接收, 核销, 挂失, 注销 (DESIGN §1, §2; manual §10.1, §10.4).
 
-from blueprints._auth import require
+Each route parses the request, calls one domain function (db.workflow, db.accounts) and renders the
+page, or for htmx only the part that changed. The domain says what went wrong, in Chinese; the page
+shows it where the officer acted.
+"""
+from datetime import timedelta
+
+from flask import Blueprint, abort, render_template, request, url_for
+
+from blueprints._auth import actor, require
+from blueprints._htmx import render, submitter, wants_fragment
+from blueprints.forms import detail_or_404, list_context, walk
 from blueprints.portal import dashboard_context
-from db.models import CardKind
+from db import accounts, clock, details, requests, workflow
+from db.engine import get_db, get_session
+from db.models import ApplicationState, CardKind, RequestState
+from db.queries import bounded_count, candidates
+from db.queries import page as page_of
+from db.rules import Action, number_message, receipt_overdue, valid_number, why_not
 
 bp = Blueprint("bureau", __name__, url_prefix="/bureau")
 bp.before_request(require(CardKind.BUREAU, fx=True))
+
+APPLICATION_LISTS = {"pending": ("待发放", requests.pending_applications),
+                     "uncollected": ("待领取纸质单证", requests.uncollected_applications)}
+CANCEL_REASONS = ("全额退关", "填错")  # 注销 (DESIGN §2); anything else is typed as 其他原因
+MAX_TEXT = 200
+
+
+@bp.app_template_filter("application_state")
+def application_state(state: str) -> str:
+    return ApplicationState(state).label
+
+
+@bp.app_template_filter("request_state")
+def request_state(state: str) -> str:
+    return RequestState(state).label
 
 
 @bp.route("/")
 def home():
     return render_template("home.html", **dashboard_context())
+
+
+def _field(source, name: str, limit: int = 20) -> str:
+    """A typed value, trimmed and bounded; NUL characters are never meant and no database stores them."""
+    return (source.get(name) or "").replace("\x00", "").strip()[:limit]
+
+
+def _id_key(name: str) -> int | None:
+    """?after= / ?before= of an id-keyed list (applications, permission requests)."""
+    key = request.args.get(name, type=int)
+    return key if requests.valid_id(key) else None
+
+
+def _number_key(source, name: str) -> str | None:
+    """?after= / ?before= of a list of forms, keyed by 核销单号."""
+    key = _field(source, name)
+    return key if key.isascii() and key.isdigit() else None
+
+
+def _query(source) -> tuple[str, str | None]:
+    """The 查找 box: one 核销单号, or empty for every candidate; with the message if it is malformed."""
+    q = _field(source, "q")
+    settings = get_db().settings
+    return q, (number_message(settings) if q and not valid_number(q, settings) else None)
+
+
+# ── 发单: 核销单申请 → 发放 / 驳回, then 领取纸质单证 ─────────────────────────────────────────────
+
+@bp.route("/applications")
+def applications():  # 发单
+    show = request.args.get("show", "pending")
+    show = show if show in APPLICATION_LISTS else "pending"
+    session = get_session()
+    rows = page_of(session, APPLICATION_LISTS[show][1](), after=_id_key("after"), before=_id_key("before"))
+    return render("bureau/applications.html", "bureau/_applications.html", page=rows, show=show,
+                  lists=APPLICATION_LISTS, parties=requests.parties(session, rows.rows))
+
+
+@bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
+def application(application_id):  # 发放 / 驳回 / 领取
+    result, db = None, get_db()
+    if not requests.valid_id(application_id):
+        abort(404)
+    if request.method == "POST":
+        which = submitter("issue", "reject", "collect")
+        common = {"db": db, "actor": actor(), "application_id": application_id}
+        if which == "issue":
+            result = workflow.issue_forms(**common, count=_field(request.form, "count"))
+        elif which == "reject":
+            result = workflow.reject_application(**common, reason=_field(request.form, "reason", MAX_TEXT))
+        elif which == "collect":
+            result = workflow.record_paper_collected(**common)
+        else:
+            abort(400)
+    session = get_session()
+    found = requests.application(session, application_id)
+    if found is None:
+        abort(404)
+    return render("bureau/application.html", "bureau/_application.html", application=found, result=result,
+                  parties=requests.parties(session, [found]), typed=request.form,
+                  next_number=requests.next_form_number(session, db.settings),
+                  status=422 if result and not result.ok else 200)
+
+
+# ── 权限审批 (manual §10.1) ─────────────────────────────────────────────────────────────────────
+
+@bp.route("/permissions")
+def permissions():  # 待审批的权限申请
+    session = get_session()
+    rows = page_of(session, requests.pending_permissions(), after=_id_key("after"), before=_id_key("before"))
+    return render("bureau/permissions.html", "bureau/_permissions.html", page=rows,
+                  parties=requests.parties(session, rows.rows))
+
+
+@bp.route("/permissions/<int:request_id>", methods=["GET", "POST"])
+def permission(request_id):  # 批准 (with an expiry date) / 拒绝 (with a reason)
+    result = None
+    if not requests.valid_id(request_id):
+        abort(404)
+    if request.method == "POST":
+        which = submitter("grant", "refuse")
+        if which is None:
+            abort(400)
+        result = accounts.decide_permission(db=get_db(), actor=actor(), request_id=request_id, grant=which == "grant",
+                                            expires=_field(request.form, "expires"),
+                                            reason=_field(request.form, "reason", MAX_TEXT))
+    session = get_session()
+    found = requests.permission_request(session, request_id)
+    if found is None:
+        abort(404)
+    suggested = (clock.today() + timedelta(days=365)).strftime("%Y%m%d")
+    return render("bureau/permission.html", "bureau/_permission.html", permission=found, result=result,
+                  parties=requests.parties(session, [found]), typed=request.form, suggested=suggested,
+                  status=422 if result and not result.ok else 200)
+
+
+# ── 交单接收: batch 接收; submissions not received in time are flagged (manual §10.4) ─────────────
+
+@bp.route("/receipts", methods=["GET", "POST"])
+def receipts():  # 交单接收
+    return _receipts(overdue=False)
+
+
+@bp.route("/unreceived", methods=["GET", "POST"])
+def unreceived():  # 交单超过 3 天未接收
+    return _receipts(overdue=True)
+
+
+def _receipts(overdue: bool):
+    me, db, session = actor(), get_db(), get_session()
+    endpoint = "bureau.unreceived" if overdue else "bureau.receipts"
+    source = request.form if request.method == "POST" else request.args
+    q, bad_query = _query(source)
+    results, which = None, None
+    if request.method == "POST":
+        which = submitter("select_all", "receive")
+        if which == "receive":
+            results = workflow.receive(db=db, actor=me, numbers=request.form.getlist("number")[:100])
+    stmt = (requests.unreceived(me, db.settings, q) if overdue
+            else candidates(me, Action.RECEIVE, db.settings, q))
+    rows = page_of(session, stmt, after=_number_key(source, "after"), before=_number_key(source, "before"))
+    marked = {f.number for f in rows.rows} if which == "select_all" else set(request.form.getlist("number"))
+    late, late_exact = (0, True) if overdue else bounded_count(session, requests.unreceived(me, db.settings))
+    fragment = "bureau/_receipts.html" if request.method == "POST" else "bureau/_receipt_rows.html"
+    return render(
+        "bureau/receipts.html", fragment, overdue=overdue, endpoint=endpoint, q=q, results=results,
+        page=rows, mark=True, marked=marked, empty_message=bad_query, late=late, late_exact=late_exact,
+        link=lambda n: url_for("forms.show", number=n, via=Action.RECEIVE.name),
+        pager_endpoint=endpoint, pager_args={"q": q} if q else {}, keys=source,
+        overdue_of=lambda form: receipt_overdue(form, db.settings), alert_days=db.settings.receive_alert_days,
+        oob=wants_fragment() and request.method == "GET", **list_context(rows),
+    )
+
+
+# ── 核销: a received submission, its declaration, 收汇金额 and 收汇日期 ─────────────────────────────
+
+@bp.route("/write_offs")
+def write_offs():  # 已接收待核销
+    q, bad_query = _query(request.args)
+    rows = page_of(get_session(), candidates(actor(), Action.WRITE_OFF, get_db().settings, q),
+                   after=_number_key(request.args, "after"), before=_number_key(request.args, "before"))
+    return render("bureau/write_offs.html", "forms/_rows.html", q=q, page=rows, empty_message=bad_query,
+                  link=lambda n: url_for("bureau.write_off", number=n),
+                  pager_endpoint="bureau.write_offs", pager_args={"q": q} if q else {}, **list_context(rows))
+
+
+@bp.route("/write_offs/<number>", methods=["GET", "POST"])
+def write_off(number):  # 核销
+    me, db, result = actor(), get_db(), None
+    if not valid_number(number, db.settings):
+        abort(404)
+    if request.method == "POST":
+        result = workflow.write_off(db=db, actor=me, number=number, amount=_field(request.form, "amount", 30),
+                                    collected_on=_field(request.form, "collected_on"))
+    detail = detail_or_404(number)
+    done = bool(result and result.ok)
+    refusal = None if done else why_not(Action.WRITE_OFF, me, detail.form, detail.declaration, db.settings)
+    route = walk(candidates(me, Action.WRITE_OFF, db.settings), detail.form.number,
+                 lambda n: url_for("bureau.write_off", number=n), back=url_for("bureau.write_offs"))
+    tab = "form" if done else request.args.get("tab", "declaration")  # the declaration beside the amounts
+    fragment = "bureau/_write_off.html" if request.method == "POST" else "forms/_tab.html"
+    return render("bureau/write_off.html", fragment, detail=detail, walk=route, tab=tab, result=result,
+                  refusal=refusal, typed=request.form, oob=done and wants_fragment(),
+                  status=422 if result and not result.ok else 200)
+
+
+# ── 挂失 / 注销: any enterprise's form, by its 核销单号, with a reason ─────────────────────────────
+
+CLOSINGS = {"lost": (Action.BUREAU_LOST, workflow.bureau_report_lost),
+            "cancel": (Action.CANCEL, workflow.cancel)}
+
+
+@bp.route("/lost", methods=["GET", "POST"])
+def lost():  # 挂失
+    return _close("lost")
+
+
+@bp.route("/cancel", methods=["GET", "POST"])
+def cancel():  # 注销
+    return _close("cancel")
+
+
+def _reason(kind: str, source) -> str:
+    """注销 offers 全额退关 and 填错 (with an optional note) or a reason typed in full."""
+    text = _field(source, "reason", MAX_TEXT)
+    choice = source.get("reason_choice", "") if kind == "cancel" else ""
+    if choice in CANCEL_REASONS:
+        return f"{choice}：{text}" if text else choice
+    return text
+
+
+def _close(kind: str):
+    action, act = CLOSINGS[kind]
+    me, db = actor(), get_db()
+    source = request.form if request.method == "POST" else request.args
+    number, reason = _field(source, "number"), _reason(kind, source)
+    result, confirming = None, False
+    if request.method == "POST":
+        # without JavaScript the confirmation is a page; with htmx, hx-confirm already asked
+        confirming = source.get("confirmed") != "1" and bool(reason) and valid_number(number, db.settings)
+        if not confirming:
+            result = act(db=db, actor=me, number=number, reason=reason)
+    detail, message = None, None
+    if number and not valid_number(number, db.settings):
+        message = number_message(db.settings)
+    elif number:
+        detail = details.load(get_session(), me, number, db.settings)
+        message = None if detail else f"未找到核销单 {number}"
+    refusal = None
+    if detail and not (result and result.ok):
+        refusal = why_not(action, me, detail.form, detail.declaration, db.settings)
+    return render("bureau/close.html", "bureau/_close.html", kind=kind, action=action, number=number,
+                  detail=detail, message=message, refusal=refusal, result=result, confirming=confirming,
+                  reason=reason, typed=source, reasons=CANCEL_REASONS,
+                  status=422 if result and not result.ok else 200)

@@ -1,0 +1,90 @@
+"""The forex bureau's work lists that are not plain form lists: 核销单申请 waiting to be issued (发放)
+or rejected (驳回), issued ones whose paper forms are not collected yet (领取), 出口收汇 permission
+requests waiting for a decision (待审批), and submissions not received in time (manual §10.4).
+
+Each list is a select() the route pages by key (db.queries.page); `parties` fetches the names a page
+shows, one query per table for the whole page.
+"""
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from db import clock
+from db.actor import Actor
+from db.models import (ApplicationState, Card, Enterprise, Form, FormApplication, NumberStock, PermissionRequest,
+                       RequestState)
+from db.queries import candidates
+from db.rules import Action, Settings
+
+
+MAX_ID = 2**31 - 1  # an id column's range on every backend: larger numbers are nobody's id
+
+
+def valid_id(value: int | None) -> bool:
+    return value is not None and 0 < value <= MAX_ID
+
+
+def pending_applications():  # 申请中: to 发放 or 驳回
+    return select(FormApplication).where(FormApplication.state == ApplicationState.PENDING)
+
+
+def uncollected_applications():  # 已发放, 纸质单证未领取
+    return select(FormApplication).where(FormApplication.state == ApplicationState.ISSUED,
+                                         FormApplication.paper_collected_at.is_(None))
+
+
+def pending_permissions():  # 待审批
+    return select(PermissionRequest).where(PermissionRequest.state == RequestState.PENDING)
+
+
+def unreceived(actor: Actor, settings: Settings, number: str | None = None):
+    """Submissions the bureau has not received `receive_alert_days` after 交单 (manual §10.4): the
+    forms db.rules.receipt_overdue flags, as a list."""
+    cutoff = clock.now() - timedelta(days=settings.receive_alert_days)
+    return candidates(actor, Action.RECEIVE, settings, number).where(Form.submitted_at < cutoff)
+
+
+def next_form_number(session: Session, settings: Settings) -> str:
+    """The number the next 发放 starts from (the bureau's stock continues after the last one issued)."""
+    stock = session.get(NumberStock, 1)
+    first = stock.next_number if stock else settings.first_form_number
+    return f"{first:0{settings.form_number_width}d}"
+
+
+@dataclass
+class Parties:
+    """Who the rows of a page are about: enterprises and cards by id."""
+
+    enterprises: dict[int, Enterprise]
+    cards: dict[int, Card]
+
+    def enterprise(self, enterprise_id: int | None) -> Enterprise | None:
+        return self.enterprises.get(enterprise_id)
+
+    def card(self, card_id: int | None) -> Card | None:
+        return self.cards.get(card_id)
+
+
+def parties(session: Session, rows) -> Parties:
+    """The enterprises and cards that a page of applications or permission requests refers to."""
+    card_ids = {r.card_id for r in rows} | {getattr(r, "requested_by", None) for r in rows}
+    card_ids.discard(None)
+    cards = {c.id: c for c in session.exec(select(Card).where(Card.id.in_(card_ids))).all()} if card_ids else {}
+    enterprise_ids = {getattr(r, "enterprise_id", None) for r in rows} | {c.enterprise_id for c in cards.values()}
+    enterprise_ids.discard(None)
+    enterprises = ({e.id: e for e in session.exec(select(Enterprise).where(Enterprise.id.in_(enterprise_ids))).all()}
+                   if enterprise_ids else {})
+    return Parties(enterprises, cards)
+
+
+def application(session: Session, application_id: int) -> FormApplication | None:
+    if not valid_id(application_id):
+        return None
+    return session.get(FormApplication, application_id, populate_existing=True)
+
+
+def permission_request(session: Session, request_id: int) -> PermissionRequest | None:
+    if not valid_id(request_id):
+        return None
+    return session.get(PermissionRequest, request_id, populate_existing=True)
