@@ -27,8 +27,8 @@ def render(page: str, fragment: str | None = None, /, *, status: int = 200, push
 def go(endpoint: str, **values):
     """After a POST: a 303 to the next page, or for htmx a client-side redirect to it."""
     url = url_for(endpoint, **values)
-    if wants_fragment():
-        return make_response("", 204, location=url)
+    if wants_fragment():  # a whole new page: let the browser load it, as without JavaScript
+        return make_response("", 204, redirect=url)
     return redirect(url, 303)
 
 

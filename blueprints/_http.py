@@ -1,7 +1,7 @@
 """Small, cacheable responses for slow links: gzip, long-lived static files, safe headers."""
 import gzip
 
-from flask import request
+from flask import abort, request
 
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
 MIN_SIZE = 500
@@ -9,6 +9,14 @@ _static_cache: dict[tuple[str, str], bytes] = {}
 
 
 def init_app(app):
+    @app.before_request
+    def refuse_nul():
+        """A NUL byte is never valid input here, and PostgreSQL cannot store one: refuse it early."""
+        if "\x00" in request.path or any("\x00" in v for source in (request.args, request.form)
+                                        for values in source.lists() for v in values[1]):
+            abort(400)
+        return None
+
     @app.after_request
     def finish(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

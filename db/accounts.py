@@ -12,7 +12,7 @@ from db import audit, clock
 from db.actor import Actor
 from db.engine import Database
 from db.models import Card, CardKind, Enterprise, PermissionRequest, RequestState
-from db.workflow import Refused, Result, _writing
+from db.workflow import Refused, Result, _writing, as_id
 
 CARD_NO_LENGTH = 13
 BAD_LOGIN = "IC卡号或IC卡密码错误"
@@ -273,7 +273,8 @@ def decide_permission(*, db: Database, actor: Actor, request_id, grant: bool, ex
         if not grant and not (reason or "").strip():
             raise Refused("请填写拒绝原因")
         with _writing(db) as session:
-            request = session.get(PermissionRequest, _as_int(request_id), with_for_update=True)
+            key = as_id(request_id)
+            request = session.get(PermissionRequest, key, with_for_update=True) if key else None
             if request is None:
                 raise Refused("未找到该申请")
             if request.state != RequestState.PENDING:
@@ -291,9 +292,3 @@ def decide_permission(*, db: Database, actor: Actor, request_id, grant: bool, ex
         return Result(False, str(refused))
     return Result(True, f"已批准，有效期至 {until:%Y-%m-%d}" if grant else "已拒绝")
 
-
-def _as_int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1

@@ -16,13 +16,12 @@ from db.models import (ApplicationState, Card, Enterprise, Form, FormApplication
                        RequestState)
 from db.queries import candidates
 from db.rules import Action, Settings
-
-
-MAX_ID = 2**31 - 1  # an id column's range on every backend: larger numbers are nobody's id
+from db.workflow import as_id
 
 
 def valid_id(value: int | None) -> bool:
-    return value is not None and 0 < value <= MAX_ID
+    """Within an id column's range on every backend: larger numbers are nobody's id."""
+    return value is not None and as_id(value) is not None
 
 
 def pending_applications():  # 申请中: to 发放 or 驳回

@@ -29,6 +29,14 @@ class Result:
     after: str | None = None
 
 
+def as_id(value) -> int | None:
+    """A row id from user input, or None: digits only, within the id column's range."""
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or not 0 < int(text) < 2**31:
+        return None
+    return int(text)
+
+
 class Refused(Exception):
     """A guard said no: the row's savepoint is rolled back and the message goes to the screen."""
 
@@ -285,10 +293,8 @@ cancel = _with_reason(Action.CANCEL)  # 注销
 
 
 def _application(session: Session, application_id) -> FormApplication:
-    try:
-        application = session.get(FormApplication, int(application_id), with_for_update=True)
-    except (TypeError, ValueError):
-        application = None
+    key = as_id(application_id)
+    application = session.get(FormApplication, key, with_for_update=True) if key else None
     if application is None:
         raise Refused("未找到该申请")
     return application

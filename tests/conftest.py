@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -57,6 +58,17 @@ class Databases:
         self.made.append(database)
         return database
 
+    def drop(self, database: Database) -> None:
+        """Give back the database's connections (a shared server has a limit) and its storage."""
+        database.dispose()
+        if BACKEND == "postgresql":
+            name = database.url.rsplit("/", 1)[1]
+            with self.admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                Path(database.url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+
     def close(self):
         for database in self.made:
             database.dispose()
@@ -77,13 +89,17 @@ def databases(tmp_path_factory):
 @pytest.fixture
 def db(databases) -> Database:
     """An empty database: schema and code tables, no cards, no forms."""
-    return databases.new("empty")
+    database = databases.new("empty")
+    yield database
+    databases.drop(database)
 
 
 @pytest.fixture
 def demo(databases) -> Database:
     """A database with the demo seed (DESIGN §1)."""
-    return databases.new("demo")
+    database = databases.new("demo")
+    yield database
+    databases.drop(database)
 
 
 def actor_of(database: Database, card_no: str) -> Actor:

@@ -7,7 +7,6 @@ from db import accounts, clock, requests, workflow
 from db.models import ApplicationState, Form, FormApplication, FormState, PermissionRequest, RequestState
 from db.queries import PAGE_SIZE, page
 from db.rules import receipt_overdue
-from tests.test_bureau_routes import release_connections  # noqa: F401 (autouse)
 
 
 def test_pending_applications_are_the_demo_ones_waiting(demo, actors):

@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 
 from db import accounts, clock, workflow
 from tests.e2e.conftest import sign_in
-from tests.test_bureau_routes import release_connections  # noqa: F401 (autouse)
 
 BUREAU = "2200000000001"
 SHOTS = Path("/tmp/shots/bureau")

@@ -6,7 +6,6 @@ from sqlmodel import select
 from db.models import Enterprise, Form, FormState
 from tests.e2e.conftest import sign_in
 from tests.e2e.test_bureau_applications import BUREAU, fx_menu, shoot
-from tests.test_bureau_routes import release_connections  # noqa: F401 (autouse)
 
 
 def a_form(demo, state, customs_code="4404910002") -> str:

@@ -12,7 +12,6 @@ from db.queries import candidates
 from db.rules import Action
 from tests.e2e.conftest import sign_in
 from tests.e2e.test_bureau_applications import BUREAU, click_and_wait, fx_menu, shoot
-from tests.test_bureau_routes import release_connections  # noqa: F401 (autouse)
 
 
 def waiting(demo, received: bool) -> list[str]:
