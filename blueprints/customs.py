@@ -1,10 +1,11 @@
 """海关: forms registered to the officer's own 关区 — 备案数据, 报关验核 (出口报关单 → 已用), 报关单
 (放行, 结关, 签发结汇联, 重签结汇联), 撤销确认, 补验 (manual §10.3). The scope is db.queries': a form
 of another 关区 is not in any list, its page is 404 and every action on it reads "未找到核销单"."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Callable
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_htmx import make_response
 from sqlmodel import select
 
@@ -33,37 +34,52 @@ BATCH = {
 FORM_PAGE_ACTIONS = (*BATCH, Action.REJECT_REVOKE)
 
 
+def _registered(me, settings):  # 备案数据: 已备案, 未用
+    return form_select(me, states=[FormState.REGISTERED])
+
+
+def _expiring(me, settings):  # the dashboard's 备案即将到期, with its cut-off
+    last = clock.today() - timedelta(days=settings.use_period_days - settings.deadline_warning_days)
+    return form_select(me, [Condition("registered_on", "before", f"{last + timedelta(days=1):%Y%m%d}")],
+                       states=[FormState.REGISTERED])
+
+
 @dataclass(frozen=True)
 class Listing:
-    """One of the officer's lists: what it selects, what its rows do, what its batch button is."""
+    """One of the officer's lists: what it selects, where its rows lead, what its batch button is."""
 
     endpoint: str
     title: str
     note: str
-    action: Action | None = None  # why a typed number is not in the list; the batch button if `batch`
+    action: Action  # the list's purpose: its batch button, and why a typed number is not in it
     batch: bool = False
-    link: str = "customs.form"  # where a 核销单号 leads
-    conditions: tuple = ()  # declaration lists: the status conditions of the tab
-    tab: str = ""  # declaration lists: the tab's label
+    forms: Callable | None = None  # (actor, settings) → select(Form); default: the action's candidates
+    conditions: tuple = ()  # a list of declarations: the status conditions of its tab
+    tab: str = ""  # a list of declarations: the tab's label
 
     @property
     def of_declarations(self) -> bool:
         return bool(self.conditions)
 
+    @property
+    def via(self) -> str:
+        return self.endpoint.split(".")[1]
+
     def select(self, number: str | None = None):
+        """This list for the officer, or only the row of one 核销单号."""
         me, settings = actor(), get_db().settings
         if self.of_declarations:
             narrow = [Condition("form_number", "eq", number)] if number else []
             return declaration_select(me, [*self.conditions, *narrow])
-        if self.endpoint == "customs.registered":
-            stmt = form_select(me, states=[FormState.REGISTERED])
-        elif self.endpoint == "customs.expiring":  # the dashboard's 备案即将到期, the same cut-off
-            cutoff = clock.today() - timedelta(days=settings.use_period_days - settings.deadline_warning_days)
-            stmt = form_select(me, [Condition("registered_on", "before", f"{cutoff + timedelta(days=1):%Y%m%d}")],
-                               states=[FormState.REGISTERED])
-        else:
-            stmt = candidates(me, self.action, settings)
+        stmt = self.forms(me, settings) if self.forms else candidates(me, self.action, settings)
         return stmt.where(Form.number == number) if number else stmt
+
+    def link(self, number: str) -> str:
+        """A row's 核销单号 leads to the entry (报关验核) or to the form's page, which walks this list."""
+        if self.endpoint == "customs.verify":
+            return url_for("customs.verify_form", number=number)
+        tab = {"tab": "declaration"} if self.of_declarations else {}
+        return url_for("customs.form", number=number, via=self.via, **tab)
 
 
 def _status(label: str, slip: str | None = None) -> tuple:
@@ -72,11 +88,11 @@ def _status(label: str, slip: str | None = None) -> tuple:
 
 
 LISTINGS = {listing.endpoint: listing for listing in [
-    Listing("customs.registered", "备案数据", "本关区已备案、海关使用状态为未用的核销单。", Action.VERIFY),
-    Listing("customs.expiring", "备案即将到期",
-            "备案后使用期限即将届满的核销单，请及时验核。", Action.VERIFY),
-    Listing("customs.verify", "报关验核", "点击核销单号录入出口报关单；验核后海关使用状态为已用。", Action.VERIFY,
-            link="customs.verify_form"),
+    Listing("customs.registered", "备案数据", "本关区已备案、海关使用状态为未用的核销单。", Action.VERIFY,
+            forms=_registered),
+    Listing("customs.expiring", "备案即将到期", "备案后使用期限即将届满的核销单，请及时验核。", Action.VERIFY,
+            forms=_expiring),
+    Listing("customs.verify", "报关验核", "点击核销单号录入出口报关单；验核后海关使用状态为已用。", Action.VERIFY),
     Listing("customs.revocations", "撤销确认",
             "企业申请撤销备案的核销单。确认撤销后核销单回到已发放，可重新备案；驳回撤销请点击核销单号填写原因。",
             Action.CONFIRM_REVOKE, batch=True),
@@ -110,14 +126,17 @@ class Position:
     number: str = ""
     after: str = ""
     before: str = ""
-    args: dict = field(default_factory=dict)
 
     @classmethod
     def read(cls, source, prefix: str = "") -> "Position":
         def get(name):
             return (source.get(prefix + name) or "").strip()[:20]
 
-        return cls(get("number"), get("after"), get("before"))
+        def key(name):  # paging keys are 核销单号 or 报关单号: digits, or nothing
+            value = get(name)
+            return value if value.isascii() and value.isdigit() else ""
+
+        return cls(get("number"), key("after"), key("before"))
 
 
 def _list(listing: Listing):
@@ -128,7 +147,7 @@ def _list(listing: Listing):
         numbers = request.form.getlist("number")
         if submitter("select_all"):
             marked = None  # every row of the page, once it is read
-        elif not listing.batch or not submitter(listing.action.name):
+        elif not submitter(listing.action.name):
             message = "请选择要进行的操作"
         elif len(numbers) > PAGE_SIZE:
             message = f"每次最多标记 {PAGE_SIZE} 条"
@@ -164,26 +183,22 @@ def _why_absent(listing: Listing, number: str) -> str:
     reason = why_not(listing.action, actor(), detail.form, detail.declaration, get_db().settings)
     if reason:
         return f"核销单 {number}：{reason}"
-    return f"核销单 {number}（{detail.status['海关使用状态']}，{FormState(detail.form.state).label}）不在{listing.tab or listing.title}中"
+    state = FormState(detail.form.state).label
+    return f"核销单 {number}（{detail.status['海关使用状态']}，{state}）不在{listing.tab or listing.title}中"
 
 
 def _rows_context(listing: Listing, shown: Page, position: Position, empty_message) -> dict:
     """What the rows partial needs; `row_numbers` are the 核销单号 of the rows, in order."""
     args = {"number": position.number} if position.number else {}
-    via = listing.endpoint.split(".")[1]
     # `shown`, not `page`: render()'s first parameter is named page; the templates pass it on as page
     context = dict(shown=shown, mark=listing.batch, pager_endpoint=listing.endpoint, pager_args=args,
-                   empty_message=empty_message, **list_context(shown))
+                   empty_message=empty_message, link=listing.link, **list_context(shown))
     if listing.of_declarations:
         forms = _forms_by_id({d.form_id for d in shown.rows})
         context.update(forms=forms, currencies=codes.names(get_session(), "currency"),
-                       row_numbers=[forms[d.form_id].number for d in shown.rows],
-                       link=lambda n: url_for("customs.form", number=n, via=via, tab="declaration"))
-    elif listing.link == "customs.form":
-        context.update(row_numbers=[f.number for f in shown.rows],
-                       link=lambda n: url_for("customs.form", number=n, via=via))
+                       row_numbers=[forms[d.form_id].number for d in shown.rows])
     else:
-        context.update(row_numbers=[f.number for f in shown.rows], link=lambda n: url_for(listing.link, number=n))
+        context["row_numbers"] = [f.number for f in shown.rows]
     return context
 
 
@@ -212,55 +227,66 @@ _list_route("customs.slipped", "/declarations/slipped", ("GET", "POST"))  # 已�
 
 # ── one form ─────────────────────────────────────────────────────────────────────────────────
 
+def _detail(number: str) -> details.FormDetail:
+    """The form if it is this 关区's; 404 otherwise (and for anything that is not a 核销单号)."""
+    if not valid_number(number, get_db().settings):
+        abort(404)
+    return detail_or_404(number)
+
+
 @bp.route("/forms/<number>", methods=["GET", "POST"])
 def form(number):
     """A form of this 关区 with the customs actions it can take now; POST takes one of them."""
-    detail = detail_or_404(number)
+    detail = _detail(number)
     outcome, reason_error = None, None
     if request.method == "POST":
-        outcome = _act(detail.form.number)
-        if outcome.message == "请填写驳回原因":
-            outcome, reason_error = None, outcome.message
+        action, outcome = _act(detail.form.number)
+        if action is Action.REJECT_REVOKE and not outcome.ok and not request.form.get("reason", "").strip():
+            outcome, reason_error = None, outcome.message  # said beside the 驳回原因 field
         get_session().expire_all()  # show the form as the action left it
         after = details.load(get_session(), actor(), number, get_db().settings)
         if after is None:  # 确认撤销 clears the 使用口岸: the form has left this 关区
-            flash(f"核销单 {detail.form.number}：{outcome.message}，已回到已发放，企业可重新备案")
+            done = "，已回到已发放，企业可重新备案" if outcome.ok else "（该核销单已不属本关区）"
+            flash(f"核销单 {detail.form.number}：{outcome.message}{done}")
             return _go_to(url_for("customs.revocations"))
         detail = after
     me, settings = actor(), get_db().settings
-    refusals = {a: why_not(a, me, detail.form, detail.declaration, settings) for a in (*FORM_PAGE_ACTIONS, Action.VERIFY)}
+    refusals = {a: why_not(a, me, detail.form, detail.declaration, settings)
+                for a in (*FORM_PAGE_ACTIONS, Action.VERIFY)}
     listing = LISTINGS.get(f"customs.{request.args.get('via', '')}")
     why = None
-    if listing and listing.action and refusals[listing.action] and not (outcome and outcome.ok):
+    if listing and refusals[listing.action] and not (outcome and outcome.ok):
         why = f"不能{listing.action}：{refusals[listing.action]}"
     context = dict(detail=detail, tab=request.args.get("tab", "form"), walk=_walk(listing, detail),
                    possible=[a for a in FORM_PAGE_ACTIONS if refusals[a] is None],
                    can_verify=refusals[Action.VERIFY] is None, outcome=outcome, why=why,
                    reason=request.form.get("reason", "") if reason_error else "", reason_error=reason_error,
-                   self_url=url_for("customs.form", number=detail.form.number, **request.args))
+                   self_url=url_for("customs.form", number=detail.form.number,
+                                    **{k: v for k, v in request.args.items() if k in ("via", "tab")}))
     if request.method == "POST":  # the whole page: the htmx form picks #main out of it
         status = 200 if outcome is None or outcome.ok else 409
         return render("customs/form.html", status=422 if reason_error else status, **context)
     return render("customs/form.html", "forms/_tab.html", **context)
 
 
-def _act(number: str) -> workflow.Result:
+def _act(number: str) -> tuple[Action | None, workflow.Result]:
+    """The action whose button was pressed, and what the domain answered."""
     chosen = submitter(*(a.name for a in FORM_PAGE_ACTIONS))
     if chosen is None:
-        return workflow.Result(False, "请选择要进行的操作", number)
+        return None, workflow.Result(False, "请选择要进行的操作", number)
     action = Action[chosen]
     if action is Action.REJECT_REVOKE:
-        return workflow.reject_revoke(db=get_db(), actor=actor(), number=number,
-                                      reason=request.form.get("reason", "")[:500])
-    return BATCH[action](db=get_db(), actor=actor(), numbers=[number])[0]
+        return action, workflow.reject_revoke(db=get_db(), actor=actor(), number=number,
+                                              reason=_typed(request.form.get("reason", ""), 500))
+    return action, BATCH[action](db=get_db(), actor=actor(), numbers=[number])[0]
 
 
 def _walk(listing: Listing | None, detail: details.FormDetail) -> Walk | None:
     """上一单 / 下一单 over the list the page was opened from."""
     if listing is None:
         return None
-    via = listing.endpoint.split(".")[1]
-    url = lambda n: url_for("customs.form", number=n, via=via, tab=request.args.get("tab", "form"))  # noqa: E731
+    tab = request.args.get("tab", "form")
+    url = lambda n: url_for("customs.form", number=n, via=listing.via, tab=tab)  # noqa: E731
     if not listing.of_declarations:
         return walk(listing.select(), detail.form.number, url, back=url_for(listing.endpoint))
     if detail.declaration is None:
@@ -286,7 +312,7 @@ START_LINES = 3
 def verify_form(number):
     """Record an 出口报关单 against a registered form (验核 → 已用). 增加商品 and 计算总价 only re-show
     the entry; 验核 checks every field and either records it all or nothing."""
-    detail = detail_or_404(number)
+    detail = _detail(number)
     me, settings, session = actor(), get_db().settings, get_session()
     refusal = why_not(Action.VERIFY, me, detail.form, detail.declaration, settings)
     header, lines, rows = _typed_entry()
@@ -323,10 +349,10 @@ def _typed_entry() -> tuple[dict, list[dict], int]:
     today = f"{clock.today():%Y%m%d}"
     if request.method != "POST":
         return {"declared_on": today, "exported_on": today}, [], START_LINES
-    header = {name: form.get(name, "")[:60] for name in declarations.HEADER_FIELDS}
+    header = {name: _typed(form.get(name, ""), 60) for name in declarations.HEADER_FIELDS}
     columns = {name: form.getlist(name)[:declarations.MAX_LINES + 1] for name in declarations.LINE_FIELDS}
     count = max((len(values) for values in columns.values()), default=0)
-    lines = [{name: (values[i] if i < len(values) else "")[:100] for name, values in columns.items()}
+    lines = [{name: _typed(values[i] if i < len(values) else "", 100) for name, values in columns.items()}
              for i in range(count)]
     lines = [line for line in lines if any(value.strip() for value in line.values())]
     try:
@@ -334,6 +360,11 @@ def _typed_entry() -> tuple[dict, list[dict], int]:
     except ValueError:
         rows = START_LINES
     return header, lines, min(max(rows, len(lines), 1), declarations.MAX_LINES)
+
+
+def _typed(text: str, limit: int) -> str:
+    """One line of typed text: no control characters (PostgreSQL refuses NUL), at most `limit` long."""
+    return "".join(ch for ch in text[:limit] if ch >= " " and ch != "\x7f")
 
 
 def _display_lines(lines: list[dict], rows: int) -> list[dict]:

@@ -6,7 +6,8 @@ import pytest
 
 from db.models import DeclarationStatus, FormState
 from tests.conftest import login
-from tests.test_customs_workflow import LINE, forms_where, form_of, header, registered_days_ago
+from tests.test_customs_workflow import (  # noqa: F401 (demo)
+    LINE, demo, form_of, forms_where, header, registered_days_ago)
 
 HX = {"HX-Request": "true"}
 RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
@@ -287,3 +288,18 @@ def test_verify_a_form_another_officer_just_used(officer, demo, actors, fresh):
     html = text(response)
     assert response.status_code == 409 and "该核销单正在撤销备案，不能验核" in html and 'value="汉堡"' in html
     assert form_of(demo, fresh)[1] is None
+
+
+@pytest.mark.parametrize("url", ["/customs/forms/{n}?number=1&via=%00&tab=x", "/customs/verify/{n}?after=x",
+                                 "/customs/forms/28600%00053", "/customs/verify/abc",
+                                 "/customs/declarations?after=%00&number=286000053",
+                                 "/customs/registered?before=%27%20OR%201=1"])
+def test_odd_urls_get_a_page_or_a_404_never_an_error(officer, fresh, url):
+    response = officer.get(url.format(n=fresh))
+    assert response.status_code in (200, 404) and "系统出错" not in text(response)
+
+
+def test_control_characters_are_dropped_from_typed_text(officer, demo):
+    number = forms_where(demo, "5700", FormState.REVOKING)[0]
+    done = post(officer, f"/customs/forms/{number}?via=revocations", {"REJECT_REVOKE": "", "reason": "错\x00误\x07"})
+    assert done.status_code == 200 and "已驳回撤销" in text(done) and "驳回原因：错误" in text(done)

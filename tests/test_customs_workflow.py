@@ -17,6 +17,14 @@ HEADER = {"declared_on": "", "exported_on": "", "transport": "2", "trade_mode": 
 LINE = {"hs_code": "6204430090", "name": "女式化纤连衣裙", "quantity": "1200", "unit": "件", "unit_price": "12.50"}
 
 
+@pytest.fixture
+def demo(demo):
+    """The demo database, its connections closed after the test (PostgreSQL is shared on this machine).
+    The route and browser tests import this fixture too."""
+    yield demo
+    demo.dispose()
+
+
 def header(**changes) -> dict:
     today = f"{clock.today():%Y%m%d}"
     return {**HEADER, "declared_on": today, "exported_on": today, **changes}
@@ -70,7 +78,8 @@ def forms_where_issued(db) -> list[str]:
 
 def test_verify_records_the_declaration_and_the_form_is_used(demo, actors):
     number = forms_where(demo, "5700", FormState.REGISTERED, with_declaration=False)[0]
-    data, errors = parse(demo, header(), [LINE, {**LINE, "hs_code": "6109100022", "quantity": "10", "unit_price": "3.8"}])
+    second = {**LINE, "hs_code": "6109100022", "quantity": "10", "unit_price": "3.8"}
+    data, errors = parse(demo, header(), [LINE, second])
     assert errors == {}
     result = workflow.record_declaration(db=demo, actor=actors["customs5700"], number=number, data=data)
     assert result.ok and result.message.startswith("验核成功，出口报关单号 5700")

@@ -7,9 +7,9 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from db import clock, workflow
-from db.models import DeclarationStatus, FormState
+from db.models import DeclarationStatus, Enterprise, FormState
 from tests.e2e.conftest import sign_in
-from tests.test_customs_workflow import form_of, forms_where, registered_days_ago
+from tests.test_customs_workflow import demo, form_of, forms_where, registered_days_ago  # noqa: F401 (demo)
 
 
 def enter(page, live, card_no: str = "3300000000001"):
@@ -134,12 +134,9 @@ def test_a_form_another_officer_just_acted_on(page, live, demo, actors):
 
 def owner_of(demo, number: str) -> str:
     """The demo operator (A or B) whose form `number` is."""
-    from sqlmodel import select
-
-    from db.models import Enterprise
     with demo.session() as session:
-        code = session.exec(select(Enterprise.customs_code).where(Enterprise.id == form_of(demo, number)[0].enterprise_id)).one()
-    return {"4403910001": "A", "4404910002": "B"}[code]
+        enterprise = session.get(Enterprise, form_of(demo, number)[0].enterprise_id)
+    return {"4403910001": "A", "4404910002": "B"}[enterprise.customs_code]
 
 
 def test_verify_from_the_registered_list(page, live, demo):
