@@ -1,5 +1,6 @@
 """撤销确认 (manual §六, §10.2 from customs' side): 确认撤销 returns the form to 已发放 so that it can be
 registered again; 驳回撤销 needs a reason and leaves it 已备案. With and without JavaScript."""
+import pytest
 from playwright.sync_api import expect
 
 from db import workflow
@@ -42,8 +43,9 @@ def test_reject_revoke_with_a_reason(page, live, demo):
     assert form_of(demo, number)[0].state == FormState.REGISTERED
 
 
-def test_confirm_revoke_from_the_form_page_without_javascript(no_js_page, live, demo):
-    page = no_js_page
+@pytest.mark.parametrize("browser_page", ["page", "no_js_page"])
+def test_confirm_revoke_from_the_form_page_returns_to_the_list(request, browser_page, live, demo):
+    page = request.getfixturevalue(browser_page)
     number = forms_where(demo, "5700", FormState.REVOKING)[0]
     enter(page, live)
     menu(page, "撤销确认")
