@@ -17,7 +17,7 @@ LEFT_MENUS = {
                ("注销", "bureau.cancel"), ("组合查询", "query.search")],
     K.CUSTOMS: [("备案数据", "customs.registered"), ("报关验核", "customs.verify"),
                 ("报关单", "customs.declarations"), ("撤销确认", "customs.revocations"),
-                ("组合查询", "query.search")],
+                ("补验", "customs.supplements"), ("组合查询", "query.search")],
     K.ADMIN: [("入网", "admin.enroll"), ("IC卡管理", "admin.cards"), ("代码表", "admin.codes"),
               ("审计", "admin.audit"), ("组合查询", "query.search")],
 }

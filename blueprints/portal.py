@@ -20,8 +20,9 @@ LINKS = {
                       "receipts": "bureau.receipts", "unreceived": "bureau.unreceived",
                       "write_offs": "bureau.write_offs"},
     CardKind.CUSTOMS: {"registered": "customs.registered", "revocations": "customs.revocations",
-                       "to_release": "customs.declarations", "to_close": "customs.declarations",
-                       "to_slip": "customs.declarations", "supplement": "customs.supplements"},
+                       "to_release": "customs.declarations", "to_close": "customs.to_close",
+                       "to_slip": "customs.to_slip", "supplement": "customs.supplements",
+                       "use_deadline": "customs.expiring"},
     CardKind.ADMIN: {"locked": "admin.cards", "must_change": "admin.cards"},
 }
 
