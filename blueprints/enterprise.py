@@ -92,8 +92,7 @@ def _keys() -> dict:
     return {k: request.values.get(k, "")[:20] for k in ("after", "before") if request.values.get(k)}
 
 
-def _page(stmt) -> Page:
-    keys = _keys()
+def _page(stmt, keys: dict) -> Page:
     return page(get_session(), stmt, after=keys.get("after"), before=keys.get("before"))
 
 
@@ -117,9 +116,9 @@ def find_number(action: Action) -> Found:
     return Found(candidates(me, action, settings, number=number or None), args=args, number=number)
 
 
-def listed(action: Action, found: Found) -> Page:
+def listed(action: Action, found: Found, keys: dict) -> Page:
     """The page of the list, and why the 核销单号 looked for is not on it (manual §十)."""
-    pg = _page(found.stmt) if found.stmt is not None else Page([])
+    pg = _page(found.stmt, keys) if found.stmt is not None else Page([])
     if found.number and not pg.rows and not found.message:
         found.message = queries.why_missing(get_session(), actor(), action, found.number, get_db().settings)
     return pg
@@ -168,7 +167,7 @@ def rows_context(endpoint: str, found: Found, pg: Page, link, **extra) -> dict:
 
 def _list(screen: Screen):
     found = find_number(screen.action)
-    pg = listed(screen.action, found)
+    pg = listed(screen.action, found, _keys())
     return render("enterprise/list.html", "forms/_rows.html", screen=screen,
                   **rows_context(screen.endpoint, found, pg, form_link(screen.action)))
 
@@ -192,7 +191,7 @@ def submit_list():  # 企业交单
 
 def _watch(title: str, stmt):
     found = Found(stmt)
-    pg = _page(stmt)
+    pg = _page(stmt, _keys())
     return render("enterprise/list.html", "forms/_rows.html", title=title,
                   **rows_context(request.endpoint, found, pg, form_link(None)))
 
@@ -335,11 +334,13 @@ def _batch(screen: Screen, find):
         elif pressed == "act":
             results, marked = _run(screen.action, numbers, port.code), set()
             get_session().expire_all()
-    found = find(screen.action)  # after the action: the list and the reasons as they are now
-    pg = listed(screen.action, found)
+    # after the action the list starts again: what was done has left it, the rest moved up
+    keys = _keys() if results is None else {}
+    found = find(screen.action)
+    pg = listed(screen.action, found, keys)
     if request.method == "POST" and submitter("all") and results is None:
         marked = {f.number for f in pg.rows}  # 全选: this page, at most 20
-    return render("enterprise/batch.html", fragment, screen=screen, results=results, port=port, keys=_keys(),
+    return render("enterprise/batch.html", fragment, screen=screen, results=results, port=port, keys=keys,
                   url=url_for(screen.endpoint, **found.args), port_label="备案口岸", status=status,
                   **rows_context(screen.endpoint, found, pg, form_link(screen.action), mark=True, marked=marked))
 
