@@ -14,7 +14,7 @@ from blueprints.forms import list_context, walk
 from blueprints.portal import dashboard_context
 from db import codes, details, queries, workflow
 from db.engine import get_db, get_session
-from db.models import ApplicationState, CardKind
+from db.models import ApplicationState, CardKind, FormState
 from db.queries import PAGE_SIZE, Page, QueryError, candidates, page
 from db.rules import Action, number_message, valid_number, why_not
 
@@ -218,7 +218,7 @@ def submit_deadlines():
 
 @bp.route("/revoking")
 def revoking():  # 撤销中: waiting for customs
-    return _watch("撤销备案待海关确认", queries.form_select(actor(), states=["revoking"]))
+    return _watch("撤销备案待海关确认", queries.form_select(actor(), states=[FormState.REVOKING]))
 
 
 # ── §四 核销单申请 ─────────────────────────────────────────────────────────────────────────────────
