@@ -311,8 +311,8 @@ def submit_form(number):  # 企业交单: 出口核销单 / 出口报关单, 交
 # ── batch screens: 批量备案, 批量交单, 核销单挂失 ─────────────────────────────────────────────────────
 
 def _batch(screen: Screen, find):
-    """GET: the 查找 panel and the list with 标记. POST: 全选, the 关区 lookup, or the action, which
-    answers row by row; the list is shown again from the same page key."""
+    """GET: the 查找 panel and the list with 标记. POST: 全选 (this page again, all marked), the 关区
+    lookup, or the action, which answers row by row and shows the list again from its first page."""
     if request.args.get("part") == "end" and wants_fragment():  # 核销单终止号, as 起始号 and 份数 are typed
         return render("enterprise/batch.html", "enterprise/_end.html", found=Found(end=range_end()))
     results, port, marked, status = None, Port(), set(), 200
