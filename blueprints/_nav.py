@@ -58,12 +58,15 @@ def init_app(app):
     css_version = hashlib.sha256((static / "css" / "app.css").read_bytes()).hexdigest()[:10]
     htmx_file = next(p.name for p in sorted((static / "vendor").glob("htmx-*.min.js")))
 
+    # globals rather than context: macros imported without context (the rows partial's) see them too
+    app.jinja_env.globals.update(status_columns=status_columns, status_column_names=COLUMNS,
+                                 state_label=lambda s: FormState(s).label,
+                                 declaration_status_label=lambda s: DeclarationStatus(s).label,
+                                 tab_query=_tab_query)
+
     @app.context_processor
     def shared():
-        context = {"asset_version": css_version, "htmx_file": htmx_file, "status_columns": status_columns,
-                   "status_column_names": COLUMNS, "state_label": lambda s: FormState(s).label,
-                   "declaration_status_label": lambda s: DeclarationStatus(s).label,
-                   "tab_query": _tab_query}
+        context = {"asset_version": css_version, "htmx_file": htmx_file}
         if current_user.is_authenticated:
             kind = current_user.actor.kind
             context.update(left_menu=left_menu(kind), home_endpoint=HOME[kind])

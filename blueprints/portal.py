@@ -12,9 +12,10 @@ bp = Blueprint("portal", __name__)
 
 # dashboard count → the list it stands for, per role (only links whose screens exist are shown)
 LINKS = {
-    CardKind.OPERATOR: {"register": "enterprise.register_list", "revoking": "enterprise.revoke_list",
+    CardKind.OPERATOR: {"register": "enterprise.register_list", "revoking": "enterprise.revoking",
                         "submit": "enterprise.submit_list", "unreceived": "enterprise.unreceived",
-                        "use_deadline": "enterprise.register_deadlines", "submit_deadline": "enterprise.submit_list"},
+                        "use_deadline": "enterprise.register_deadlines",
+                        "submit_deadline": "enterprise.submit_deadlines"},
     CardKind.LEGAL: {"register": "legal.forms", "submit": "legal.forms"},
     CardKind.BUREAU: {"applications": "bureau.applications", "permissions": "bureau.permissions",
                       "receipts": "bureau.receipts", "unreceived": "bureau.unreceived",

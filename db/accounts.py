@@ -292,3 +292,16 @@ def decide_permission(*, db: Database, actor: Actor, request_id, grant: bool, ex
         return Result(False, str(refused))
     return Result(True, f"已批准，有效期至 {until:%Y-%m-%d}" if grant else "已拒绝")
 
+
+def operator_cards(actor: Actor):
+    """The operator cards of the legal person's enterprise (法人卡: 操作员卡 and their permission), by id."""
+    return select(Card).where(Card.enterprise_id == actor.enterprise_id, Card.kind == CardKind.OPERATOR)
+
+
+def latest_requests(session: Session, card_ids: list[int]) -> dict[int, PermissionRequest]:
+    """Each card's latest 开通 / 延期 request, for one page of cards."""
+    if not card_ids:
+        return {}
+    rows = session.exec(select(PermissionRequest).where(PermissionRequest.card_id.in_(card_ids))
+                        .order_by(PermissionRequest.id)).all()
+    return {request.card_id: request for request in rows}
