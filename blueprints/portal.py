@@ -22,7 +22,7 @@ LINKS = {
     CardKind.CUSTOMS: {"registered": "customs.registered", "revocations": "customs.revocations",
                        "to_release": "customs.declarations", "to_close": "customs.declarations",
                        "to_slip": "customs.declarations", "supplement": "customs.supplements"},
-    CardKind.ADMIN: {"locked": "admin.cards", "must_change": "admin.cards"},
+    CardKind.ADMIN: {"locked": "admin.locked_cards", "must_change": "admin.unchanged_cards"},
 }
 
 
