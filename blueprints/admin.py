@@ -84,6 +84,7 @@ def _cards_page(args, back: str, *, result=None, shown=(), status=200):
     """The card list for `args` (filters and page key), with the outcome of an action on top."""
     filters = cards.Filters.of(args)
     session, listed = get_session(), None
+    session.expire_all()  # after an action, show the cards as they are now, not as read before it
     try:
         stmt = cards.card_select(session, filters)
         listed = page(session, stmt, after=_int(args.get("after")), before=_int(args.get("before")),
@@ -192,7 +193,7 @@ def _audit_page(verdict):
                       descending=True)
     except audit.TrailFilterError as problem:
         errors = problem.errors
-    return render("admin/audit.html", "admin/_audit_rows.html", filters=filters, errors=errors, events=events,
+    return render("admin/audit.html", "admin/_audit.html", filters=filters, errors=errors, events=events,
                   pager_args={name: value for name, value in filters.items() if value}, verdict=verdict,
                   actions=audit.known_actions(), mark=_int(request.args.get("mark")),
                   status=422 if errors else 200)
