@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from blueprints._auth import actor, require
-from blueprints._htmx import go, render, submitter, wants_fragment
+from blueprints._htmx import render, submitter, wants_fragment
 from blueprints.portal import dashboard_context
 from db import accounts, audit, cards, codes
 from db.engine import get_db, get_session
@@ -156,7 +156,7 @@ def codes_import():  # 导入: upload → preview; 确认导入 → write
                                            text=request.form.get("text", ""))
         if result.ok:
             flash(result.message)
-            return go("admin.codes", table=kind)
+            return redirect(url_for("admin.codes", table=kind), 303)
     else:
         upload = request.files.get("file")
         text = codes.decode(upload.read()) if upload else ""
