@@ -61,6 +61,12 @@ def test_reset_a_password_shows_it_once_and_it_works(page, live, browser):
     expect(page.get_by_role("status")).to_have_text("IC卡 1100000000001 的密码已重置，初始密码只显示这一次")
     password = page.get_by_role("table", name="初始密码").get_by_role("cell").nth(3).inner_text()
     expect(row_of(page, "1100000000001")).to_contain_text("未改初始密码")
+    find(page, IC卡号="1100000000003")  # htmx pushes a new URL: the page it leaves is not cached
+    expect(row_of(page, "1100000000003")).to_be_visible()
+    stored = page.evaluate("() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage)")
+    assert password not in stored
+    page.go_back()
+    expect(page.get_by_text(password)).to_have_count(0)
     page.reload()
     expect(page.get_by_text(password)).to_have_count(0)
     holder = browser.new_context(locale="zh-CN").new_page()
