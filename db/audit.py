@@ -129,7 +129,7 @@ def trail_select(session: Session, *, card_no: str = "", action: str = "", form_
 
 
 def _day_bound(text: str, errors: dict, name: str, *, first: bool):
-    """The first moment of the range `text` names (or the moment after its last day), as UTC."""
+    """The first moment (China time) of the days `text` names, or the first moment after them."""
     text = (text or "").strip()
     if not text:
         return None
@@ -146,7 +146,8 @@ def _day_bound(text: str, errors: dict, name: str, *, first: bool):
 
 def known_actions() -> list[str]:
     """The actions the trail records, as suggestions for the 操作 filter (any text may be typed)."""
+    from db.codes import IMPORT_ACTION
     from db.rules import Action
 
-    return ["入网", "发卡", "重置密码", "锁定", "解锁", "修改密码", "代码表导入", "核销单申请", "发放", "驳回",
+    return ["入网", "发卡", "重置密码", "锁定", "解锁", "修改密码", IMPORT_ACTION, "核销单申请", "发放", "驳回",
             "领取纸质单证", "申请开通", "申请延期", "权限审批", "权限拒绝", *(a.value for a in Action)]
