@@ -24,7 +24,7 @@ LINKS = {
                        "to_release": "customs.declarations", "to_close": "customs.to_close",
                        "to_slip": "customs.to_slip", "supplement": "customs.supplements",
                        "use_deadline": "customs.expiring"},
-    CardKind.ADMIN: {"locked": "admin.cards", "must_change": "admin.cards"},
+    CardKind.ADMIN: {"locked": "admin.locked_cards", "must_change": "admin.unchanged_cards"},
 }
 
 

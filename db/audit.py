@@ -2,13 +2,15 @@
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, select
 
 from db import clock
 from db.actor import Actor
-from db.models import AuditEvent, AuditHead
+from db.models import AuditEvent, AuditHead, Card, Form
+from db.queries import date_range
 
 GENESIS = "0" * 64
 
@@ -82,3 +84,70 @@ def verify(session: Session, chunk: int = 5000) -> Verdict:
     if head is not None and (head.seq != checked or head.hash != prev):
         return Verdict(False, checked, checked + 1, f"链尾应为第 {head.seq} 条，实际只有 {checked} 条")
     return Verdict(True, checked, None, f"审计链完整，共 {checked} 条记录")
+
+
+# ── 审计: the trail as the data centre reads it ─────────────────────────────────────────────
+
+class TrailFilterError(ValueError):
+    """Some filters are wrong: `errors` maps each filter's name to why, in Chinese."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("；".join(errors.values()))
+        self.errors = errors
+
+
+def trail_select(session: Session, *, card_no: str = "", action: str = "", form_number: str = "",
+                 date_from: str = "", date_to: str = ""):
+    """select(AuditEvent) of the events meeting the filters, to be paged newest first
+    (db.queries.page(..., descending=True)). Dates are China dates, YYYYMMDD or a start of one
+    (200701: all of January 2007). Raises TrailFilterError."""
+    errors: dict[str, str] = {}
+    stmt = select(AuditEvent)
+    card_no, action, form_number = card_no.strip(), action.strip(), form_number.strip()
+    if card_no:
+        card_id = session.exec(select(Card.id).where(Card.card_no == card_no[:20])).first()
+        if card_id is None:
+            errors["card_no"] = f"未找到IC卡 {card_no[:20]}"
+        stmt = stmt.where(AuditEvent.card_id == card_id)
+    if action:
+        stmt = stmt.where(AuditEvent.action == action[:20])
+    if form_number:
+        if not (form_number.isascii() and form_number.isdigit()):
+            errors["form_number"] = "核销单号只能是数字"
+        stmt = stmt.where(AuditEvent.form_id.in_(select(Form.id).where(Form.number == form_number[:12])))
+    low = _day_bound(date_from, errors, "date_from", first=True)
+    high = _day_bound(date_to, errors, "date_to", first=False)
+    if low and high and low >= high:
+        errors["date_to"] = "终止日期不能早于起始日期"
+    if errors:
+        raise TrailFilterError(errors)
+    if low:
+        stmt = stmt.where(AuditEvent.at >= low)
+    if high:
+        stmt = stmt.where(AuditEvent.at < high)
+    return stmt
+
+
+def _day_bound(text: str, errors: dict, name: str, *, first: bool):
+    """The first moment (China time) of the days `text` names, or the first moment after them."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    days = date_range(text.replace("-", ""))
+    if days is None:
+        errors[name] = f"“{text[:20]}”不是日期（YYYYMMDD）"
+        return None
+    try:
+        day = days[0] if first else days[1] + timedelta(days=1)
+    except OverflowError:
+        return None
+    return datetime.combine(day, time(0), clock.CHINA)
+
+
+def known_actions() -> list[str]:
+    """The actions the trail records, as suggestions for the 操作 filter (any text may be typed)."""
+    from db.codes import IMPORT_ACTION
+    from db.rules import Action
+
+    return ["入网", "发卡", "重置密码", "锁定", "解锁", "修改密码", IMPORT_ACTION, "核销单申请", "发放", "驳回",
+            "领取纸质单证", "申请开通", "申请延期", "权限审批", "权限拒绝", *(a.value for a in Action)]

@@ -1,7 +1,7 @@
 """Code tables (关区代码 and the small customs tables): loading, lookup, CSV import with a preview."""
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -124,3 +124,99 @@ def apply_import(session: Session, kind: str, pairs: list[tuple[str, str]]) -> t
             changed += 1
     session.info.get("codes", {}).pop(kind, None)
     return added, changed
+
+
+# ── import from the screen: a preview first, then the same rows written in one transaction ───
+
+IMPORT_ACTION = "代码表导入"
+
+
+@dataclass
+class Preview:
+    kind: str
+    text: str = ""  # the file as text, carried to the confirmation so nothing is kept on the server
+    rows: list[ImportRow] = field(default_factory=list)
+    effects: dict[str, str] = field(default_factory=dict)  # code → 新增 / 修改（原名称…） / 不变
+    message: str = ""  # why the file as a whole cannot be imported
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for row in self.rows if row.error)
+
+    @property
+    def ok(self) -> bool:
+        return not self.message and bool(self.rows) and not self.errors
+
+    def count(self, effect: str) -> int:
+        return sum(1 for value in self.effects.values() if value.startswith(effect))
+
+
+def decode(data: bytes) -> str | None:
+    """The uploaded file as text, or None when it is not UTF-8 (with or without a BOM)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def preview(session: Session, kind: str, text: str | None) -> Preview:
+    """Check every row of a `code,name` CSV and say what importing it would do. Writes nothing."""
+    if kind not in TABLES:
+        return Preview(kind, message="请选择代码表")
+    if text is None:
+        return Preview(kind, message="文件不是 UTF-8 编码，请用 UTF-8 编码另存为 CSV 后重新上传")
+    if not text.strip():
+        return Preview(kind, message="请选择要导入的 CSV 文件（每行：代码,名称）")
+    try:
+        good, rows = read_csv(text.lstrip("\ufeff"), kind)
+    except csv.Error:
+        return Preview(kind, text, message="文件不是有效的 CSV，请检查后重新上传")
+    existing = names(session, kind)
+    effects = {}
+    for code, name in good:
+        old = existing.get(code)
+        effects[code] = "新增" if old is None else "不变" if old == name else f"修改（原名称：{old}）"
+    message = "" if rows else "文件中没有代码"
+    return Preview(kind, text, rows, effects, message)
+
+
+def import_csv(*, db, actor, kind: str, text: str):
+    """代码表导入: check the file again and, only if every row is good, write it in one transaction
+    with its audit event. Returns (Result, Preview)."""
+    from db import audit
+    from db.models import CardKind
+    from db.workflow import Result
+
+    if actor.kind is not CardKind.ADMIN:
+        return Result(False, "本卡无权进行此操作"), Preview(kind)
+    with db.write() as session:
+        audit.lock_head(session)  # first, as every writer does
+        checked = preview(session, kind, text)
+        if not checked.ok:
+            return Result(False, checked.message or f"文件中有 {checked.errors} 行错误，未导入任何代码"), checked
+        good = [(row.code, row.name) for row in checked.rows]
+        added, changed = apply_import(session, kind, good)
+        summary = f"{TABLES[kind]}：新增 {added}，修改 {changed}，不变 {len(good) - added - changed}"
+        audit.append(session, actor=actor, action=IMPORT_ACTION, detail=summary)
+    return Result(True, f"导入成功。{summary}"), checked
+
+
+def page_of(session: Session, kind: str, text: str = "", *, after: str = "", before: str = ""):
+    """One page (db.queries.PAGE_SIZE) of a code table, searched as `search` does, by key like every
+    list. The table is read whole once per session anyway (`names`), so it is paged from that."""
+    from bisect import bisect_left, bisect_right
+
+    from db.queries import PAGE_SIZE, Page
+
+    rows = search(session, kind, text, limit=None)
+    keys = [code for code, _ in rows]
+    if before:
+        end = bisect_left(keys, before)
+        start = max(end - PAGE_SIZE, 0)
+    else:
+        start = bisect_right(keys, after) if after else 0
+        end = start + PAGE_SIZE
+    chosen = rows[start:end]
+    return Page(rows=chosen,
+                after=chosen[-1][0] if chosen and end < len(rows) else None,
+                before=chosen[0][0] if chosen and start > 0 else None)
