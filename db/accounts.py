@@ -141,7 +141,8 @@ def create_enterprise(*, db: Database, actor: Actor, name: str, customs_code: st
                 _new_card(session, actor, CardKind.LEGAL, legal_holder.strip(), enterprise.id, None, expires),
                 _new_card(session, actor, CardKind.OPERATOR, operator_holder.strip(), enterprise.id, None, expires),
             ]
-            audit.append(session, actor=actor, action="入网", detail=f"{name}（海关编码 {customs_code}）")
+            audit.append(session, actor=actor, action="入网", detail=f"{name}（海关编码 {customs_code}）",
+                         enterprise_id=enterprise.id)
     except Refused as refused:
         return Result(False, str(refused)), []
     return Result(True, "入网成功"), cards

@@ -13,17 +13,6 @@ from db.queries import PAGE_SIZE, page
 
 # ── helpers shared with the route and browser tests ──────────────────────────────────────────
 
-@pytest.fixture(autouse=True)
-def release_connections(request):
-    """The shared harness keeps every test's database open until the run ends; on PostgreSQL a long
-    run then exhausts max_connections. Modules that import this close their test's pool when done."""
-    yield
-    for name in ("demo", "db"):
-        database = request.node.funcargs.get(name)
-        if database is not None:
-            database.dispose()
-
-
 
 def drop_audit_triggers(database):
     """The triggers refuse every UPDATE and DELETE of the trail; a test of a broken chain drops them."""

@@ -10,7 +10,7 @@ from sqlmodel import select
 from db import audit
 from db.models import AuditEvent, Card, Code, Enterprise
 from tests.conftest import csrf_of, login
-from tests.test_admin_domain import release_connections, tamper  # noqa: F401 (an autouse fixture)
+from tests.test_admin_domain import tamper
 
 ADMIN = "9900000000001"
 HX = {"HX-Request": "true"}

@@ -17,14 +17,6 @@ HEADER = {"declared_on": "", "exported_on": "", "transport": "2", "trade_mode": 
 LINE = {"hs_code": "6204430090", "name": "女式化纤连衣裙", "quantity": "1200", "unit": "件", "unit_price": "12.50"}
 
 
-@pytest.fixture
-def demo(demo):
-    """The demo database, its connections closed after the test (PostgreSQL is shared on this machine).
-    The route and browser tests import this fixture too."""
-    yield demo
-    demo.dispose()
-
-
 def header(**changes) -> dict:
     today = f"{clock.today():%Y%m%d}"
     return {**HEADER, "declared_on": today, "exported_on": today, **changes}

@@ -7,7 +7,6 @@ from db import accounts, dashboard, queries, workflow
 from db.models import FormApplication
 from db.queries import QueryError, candidates
 from db.rules import Action
-from tests.e2e.steps import release_connections  # noqa: F401 (fixture)
 
 
 @pytest.mark.parametrize("start, count, expected", [

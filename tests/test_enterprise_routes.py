@@ -5,7 +5,6 @@ from sqlmodel import func, select
 
 from db.models import AuditEvent, Form, FormApplication
 from tests.conftest import login
-from tests.e2e.steps import release_connections  # noqa: F401 (fixture)
 
 A, B = "1100000000001", "1100000000003"
 HX = {"HX-Request": "true"}

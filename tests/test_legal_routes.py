@@ -5,7 +5,6 @@ from sqlmodel import func, select
 
 from db.models import PermissionRequest
 from tests.conftest import login
-from tests.e2e.steps import release_connections  # noqa: F401 (fixture)
 
 A_LEGAL, B_LEGAL, C_LEGAL = "1100000000002", "1100000000007", "1100000000005"
 HX = {"HX-Request": "true"}

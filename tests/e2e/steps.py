@@ -1,6 +1,5 @@
 """Steps the enterprise's manual sections share: sign in and enter 出口收汇 (§三), open a left-menu
 entry, and read what the database says about a form."""
-import pytest
 from sqlmodel import func, select
 
 from db.models import AuditEvent, Form
@@ -36,10 +35,3 @@ def stays_on_page(page):
     page.evaluate("window.samePage = true")
     return lambda: page.evaluate("window.samePage === true")
 
-
-@pytest.fixture(autouse=True)
-def release_connections(demo):
-    """Close the test database's pooled connections when the test ends: on a shared PostgreSQL the
-    idle pools of a long run would otherwise use up max_connections. (Import it into a test module.)"""
-    yield
-    demo.dispose()

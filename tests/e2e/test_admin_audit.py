@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
-from tests.test_admin_domain import release_connections, tamper  # noqa: F401 (an autouse fixture)
+from tests.test_admin_domain import tamper
 
 ADMIN = "9900000000001"
 

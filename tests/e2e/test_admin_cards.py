@@ -7,7 +7,6 @@ from playwright.sync_api import expect
 from db import cards
 from tests.conftest import actor_of
 from tests.e2e.conftest import sign_in
-from tests.test_admin_domain import release_connections  # noqa: F401 (an autouse fixture)
 
 ADMIN = "9900000000001"
 

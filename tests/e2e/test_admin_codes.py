@@ -5,7 +5,6 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
-from tests.test_admin_domain import release_connections  # noqa: F401 (an autouse fixture)
 
 ADMIN = "9900000000001"
 

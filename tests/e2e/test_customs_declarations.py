@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from db.models import DeclarationStatus, FormState
 from tests.e2e.test_customs_verify import enter, menu
-from tests.test_customs_workflow import demo, form_of, forms_where  # noqa: F401 (demo)
+from tests.test_customs_workflow import form_of, forms_where
 
 
 def rows(page):

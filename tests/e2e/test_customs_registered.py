@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from db.models import FormState
 from tests.e2e.test_customs_verify import enter, menu
-from tests.test_customs_workflow import demo, forms_where  # noqa: F401 (demo)
+from tests.test_customs_workflow import forms_where
 
 COUNTS = [
     ("已备案未使用的核销单", "备案数据", None),

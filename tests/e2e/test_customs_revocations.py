@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from db import workflow
 from db.models import FormState
 from tests.e2e.test_customs_verify import enter, menu
-from tests.test_customs_workflow import demo, form_of, forms_where  # noqa: F401 (demo)
+from tests.test_customs_workflow import form_of, forms_where
 
 
 def test_confirm_revoke_then_the_form_can_be_registered_again(page, live, demo, actors):

@@ -6,7 +6,7 @@ from sqlmodel import select
 from db import workflow
 from db.models import Declaration, DeclarationStatus, Form, FormState
 from tests.e2e.test_customs_verify import enter, menu
-from tests.test_customs_workflow import LINE, demo, forms_where, header  # noqa: F401 (demo)
+from tests.test_customs_workflow import LINE, forms_where, header
 
 LISTS = ["/customs/registered", "/customs/registered/expiring", "/customs/verify", "/customs/revocations",
          "/customs/supplements", "/customs/declarations", "/customs/declarations/released",

@@ -7,7 +7,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
-from tests.test_customs_workflow import demo  # noqa: F401 (closes its connections)
 
 SHOTS = os.environ.get("EPORTFX_SHOTS")
 

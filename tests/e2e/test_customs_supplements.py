@@ -3,7 +3,7 @@ from playwright.sync_api import expect
 
 from db.models import FormState
 from tests.e2e.test_customs_verify import enter
-from tests.test_customs_workflow import demo, form_of, forms_where  # noqa: F401 (demo)
+from tests.test_customs_workflow import form_of, forms_where
 
 
 def test_supplement_from_the_dashboard(page, live, demo):

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from db import clock, workflow
 from db.models import DeclarationStatus, Enterprise, FormState
 from tests.e2e.conftest import sign_in
-from tests.test_customs_workflow import demo, form_of, forms_where, registered_days_ago  # noqa: F401 (demo)
+from tests.test_customs_workflow import form_of, forms_where, registered_days_ago
 
 
 def enter(page, live, card_no: str = "3300000000001"):

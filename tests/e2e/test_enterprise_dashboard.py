@@ -4,7 +4,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.steps import enter_fx, rows
-from tests.e2e.steps import release_connections  # noqa: F401 (fixture)
 
 
 @pytest.mark.parametrize("label, heading", [

@@ -3,7 +3,6 @@ permission; 申请延期 / 申请开通 for a card, which then waits for the bur
 from playwright.sync_api import expect
 
 from tests.e2e.steps import enter_fx, open_menu, rows
-from tests.e2e.steps import release_connections  # noqa: F401 (fixture)
 
 
 def test_legal_person_asks_to_extend_an_operator_card(page, live):

@@ -2,7 +2,6 @@
 from playwright.sync_api import expect
 
 from tests.e2e.steps import enter_fx, open_menu
-from tests.e2e.steps import release_connections  # noqa: F401 (fixture)
 
 
 def test_4_apply_for_forms(page, live):

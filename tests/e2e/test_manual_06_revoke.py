@@ -3,7 +3,6 @@
 from playwright.sync_api import expect
 
 from tests.e2e.steps import enter_fx, open_menu, rows, state_of, stays_on_page
-from tests.e2e.steps import release_connections  # noqa: F401 (fixture)
 
 
 def test_6_revoke_a_registration(page, live, demo):

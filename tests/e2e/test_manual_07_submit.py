@@ -5,7 +5,6 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.steps import enter_fx, events, open_menu, rows, state_of, stays_on_page
-from tests.e2e.steps import release_connections  # noqa: F401 (fixture)
 
 
 def test_7_1_submit_one_form_then_the_next(page, live, demo):

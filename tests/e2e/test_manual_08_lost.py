@@ -3,7 +3,6 @@ row by row; the forms of the range that cannot be reported lost say why."""
 from playwright.sync_api import expect
 
 from tests.e2e.steps import enter_fx, open_menu, rows, state_of
-from tests.e2e.steps import release_connections  # noqa: F401 (fixture)
 
 
 def test_8_report_forms_lost(page, live, demo):
