@@ -13,9 +13,10 @@ def wants_fragment() -> bool:
     return bool(htmx) and not htmx.history_restore_request
 
 
-def render(page: str, fragment: str | None = None, *, status: int = 200, push_url: str | None = None,
+def render(page: str, fragment: str | None = None, /, *, status: int = 200, push_url: str | None = None,
            **context):
-    """`page` in full, or `fragment` alone for an htmx request. The page includes the fragment."""
+    """`page` in full, or `fragment` alone for an htmx request. The page includes the fragment.
+    (The templates are positional-only, so the context may carry a `page` of rows.)"""
     template = fragment if fragment and wants_fragment() else page
     response = make_response(render_template(template, **context), status,
                              push_url=push_url if wants_fragment() else None)

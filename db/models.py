@@ -188,6 +188,13 @@ class Declaration(SQLModel, table=True):
         Index("ix_declaration_declared_number", "declared_on", "number"),
         Index("ix_declaration_district_number", "district_code", "number"),
         Index("ix_declaration_enterprise_number", "enterprise_id", "number"),
+        # 组合查询 on code, status and amount fields: an index each, so no condition scans the table
+        Index("ix_declaration_currency_number", "currency", "number"),
+        Index("ix_declaration_trade_number", "trade_mode", "number"),
+        Index("ix_declaration_settlement_number", "settlement", "number"),
+        Index("ix_declaration_status_number", "status", "number"),
+        Index("ix_declaration_slip_number", "fx_slip_issued", "number"),
+        Index("ix_declaration_total", "total"),
     )
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(sa_column=Column(String(18), unique=True, nullable=False))  # 报关单号
