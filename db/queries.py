@@ -449,14 +449,13 @@ def page(session: Session, stmt, *, after=None, before=None, size: int = PAGE_SI
     beyond = (lambda k: key < k) if descending else (lambda k: key > k)
     behind = (lambda k: key > k) if descending else (lambda k: key < k)
     if _given(before):
-        rows = list(session.exec(stmt.where(behind(before)).order_by(backward).limit(size + 1)).all())
+        rows = _first(session, stmt.where(behind(before)), backward, size + 1)
         more_before = len(rows) > size
         rows = rows[:size][::-1]
         more_after = _exists(session, stmt.where(~behind(before)))
     else:
         after = after if _given(after) else None
-        query = stmt.where(beyond(after)) if after is not None else stmt
-        rows = list(session.exec(query.order_by(forward).limit(size + 1)).all())
+        rows = _first(session, stmt.where(beyond(after)) if after is not None else stmt, forward, size + 1)
         more_after = len(rows) > size
         rows = rows[:size]
         more_before = after is not None and _exists(session, stmt.where(~beyond(after)))
@@ -465,6 +464,18 @@ def page(session: Session, stmt, *, after=None, before=None, size: int = PAGE_SI
         after=_key_value(rows[-1], key) if rows and more_after else None,
         before=_key_value(rows[0], key) if rows and more_before else None,
     )
+
+
+def _first(session: Session, stmt, order, n: int) -> list:
+    """The first `n` rows in `order`: their keys first (from an index that carries the filtered
+    columns, sorting only keys), then just those rows by key. Sorting whole rows of a large range
+    would read every one of them; the conditions are not repeated on the rows, where they would lead
+    the database to start from them again."""
+    key = key_of(stmt)
+    keys = stmt.with_only_columns(key).order_by(order).limit(n)
+    described = stmt.column_descriptions
+    rows = select(described[0]["entity"]) if len(described) == 1 and described[0]["entity"] is not None else stmt
+    return list(session.exec(rows.where(key.in_(keys)).order_by(order)).all())
 
 
 def _exists(session: Session, stmt) -> bool:
@@ -493,8 +504,7 @@ def chunks(session: Session, stmt, size: int = 1000):
     stays that of one chunk whatever the result's size (CSV export)."""
     key, after = key_of(stmt), None
     while True:
-        query = stmt.where(key > after) if after is not None else stmt
-        rows = list(session.exec(query.order_by(key).limit(size)).all())
+        rows = _first(session, stmt.where(key > after) if after is not None else stmt, key.asc(), size)
         if rows:
             yield rows
         if len(rows) < size:
