@@ -77,7 +77,7 @@ def _screen(query: Query, editor: Editor, *, errors=None, results=None, fragment
     fields = queries.fields_for(query.business, actor())
     session = get_session()
     if errors is None:
-        errors = [queries.condition_error(c, fields, session) for c in query.conditions]
+        errors = queries.condition_errors(query.conditions, fields, session)
     spec = fields[editor.field]
     options = codes.names(session, spec.code_table) if spec.code_table and spec.code_table != "district" else {}
     return render("query/search.html", fragment, status=status, push_url=push_url, query=query, editor=editor,
@@ -119,7 +119,8 @@ def search():  # 组合查询
         editor.op, editor.value, editor.value2 = (args.get(k, "")[:1000] for k in ("no", "nv", "nw"))
         if not query.conditions:
             editor.join = "and"
-        editor.error = queries.condition_error(editor.condition(), fields, get_session())
+        wanted = Condition(args.get("nf", "")[:40], editor.op, editor.value, editor.value2, editor.join)
+        editor.error = queries.condition_error(wanted, fields, get_session())
         if len(query.conditions) >= MAX_CONDITIONS:
             editor.error = f"条件最多 {MAX_CONDITIONS} 个，请删除一些条件"
         if editor.error is None:
@@ -200,7 +201,7 @@ def _detail(query: Query, detail, key: str, default_tab: str):
         keep_tab = {"tab": tab} if tab != default_tab else {}
         route = walk(stmt, key, lambda n: url_for(endpoint, number=n, **query.args(**keep_tab)),
                      back=url_for("query.search", **query.args(run=1)))
-    return render("query/detail.html", "forms/_tab.html", detail=detail, tab=tab, walk=route)
+    return render("query/detail.html", "query/_tab.html", detail=detail, tab=tab, route=route)
 
 
 @bp.route("/export.csv")

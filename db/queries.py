@@ -198,11 +198,17 @@ def form_numbers(session: Session, form_ids) -> dict[int, str]:
     return dict(session.exec(select(Form.id, Form.number).where(Form.id.in_(ids))).all()) if ids else {}
 
 
-def check(conditions: list[Condition], fields: dict[str, FieldSpec], session: Session | None) -> None:
-    """Raise QueryError if any condition is wrong."""
+def condition_errors(conditions: list[Condition], fields: dict[str, FieldSpec], session=None) -> list[str | None]:
+    """What is wrong with each condition, in Chinese (None where it is fine)."""
     errors = [condition_error(c, fields, session) for c in conditions]
     for i in range(MAX_CONDITIONS, len(conditions)):
         errors[i] = f"条件最多 {MAX_CONDITIONS} 个，请删除此条件"
+    return errors
+
+
+def check(conditions: list[Condition], fields: dict[str, FieldSpec], session: Session | None) -> None:
+    """Raise QueryError if any condition is wrong."""
+    errors = condition_errors(conditions, fields, session)
     if len(conditions) > MAX_CONDITIONS:
         raise QueryError(errors, f"条件最多 {MAX_CONDITIONS} 个，请删除一些条件")
     if any(errors):
