@@ -46,6 +46,10 @@ class Query:
     def label(self) -> str:
         return BUSINESSES[self.business][0]
 
+    @property
+    def detail_endpoint(self) -> str:
+        return "query.declaration" if self.business == "declaration" else "query.form"
+
 
 @dataclass
 class Editor:
@@ -81,7 +85,8 @@ def _screen(query: Query, editor: Editor, *, errors=None, results=None, fragment
     spec = fields[editor.field]
     options = codes.names(session, spec.code_table) if spec.code_table and spec.code_table != "district" else {}
     return render("query/search.html", fragment, status=status, push_url=push_url, query=query, editor=editor,
-                  fields=fields, spec=spec, code_options=options, errors=errors, groups=queries.groups(query.conditions),
+                  fields=fields, spec=spec, code_options=options, errors=errors,
+                  groups=queries.groups(query.conditions),
                   results=results, ops=OPS, joins=queries.JOINS, businesses=BUSINESSES, describe=_describe(fields),
                   count_limit=COUNT_LIMIT, **rows)
 
@@ -165,8 +170,7 @@ def list_context_for(query: Query, page) -> dict:
 
 
 def _link(query: Query):
-    endpoint = "query.declaration" if query.business == "declaration" else "query.form"
-    return lambda number: url_for(endpoint, number=number, **query.args())
+    return lambda number: url_for(query.detail_endpoint, number=number, **query.args())
 
 
 @bp.route("/forms/<number>")
@@ -197,9 +201,8 @@ def _detail(query: Query, detail, key: str, default_tab: str):
     except QueryError:
         stmt = None  # a hand-edited URL: the page still shows, without 上一单 / 下一单
     if stmt is not None:
-        endpoint = "query.declaration" if query.business == "declaration" else "query.form"
         keep_tab = {"tab": tab} if tab != default_tab else {}
-        route = walk(stmt, key, lambda n: url_for(endpoint, number=n, **query.args(**keep_tab)),
+        route = walk(stmt, key, lambda n: url_for(query.detail_endpoint, number=n, **query.args(**keep_tab)),
                      back=url_for("query.search", **query.args(run=1)))
     return render("query/detail.html", "query/_tab.html", detail=detail, tab=tab, route=route)
 

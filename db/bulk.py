@@ -112,8 +112,9 @@ def _declaration(rng, ids, form, serial, now):
     decl = {"id": ids[Declaration], "number": f"{form['port_code']}{exported.year}1{serial:09d}",
             "unified_no": f"{form['port_code']}{exported.year}E{serial:09d}", "form_id": form["id"],
             "enterprise_id": form["enterprise_id"], "district_code": form["port_code"],
-            "declared_on": exported, "exported_on": exported, "transport": "2", "trade_mode": rng.choice(TRADE_MODES),
-            "settlement": rng.choice(SETTLEMENTS), "deal": "3", "currency": rng.choice(CURRENCIES), "total": total, "country": "502",
+            "declared_on": exported, "exported_on": exported, "transport": "2",
+            "trade_mode": rng.choice(TRADE_MODES), "settlement": rng.choice(SETTLEMENTS), "deal": "3",
+            "currency": rng.choice(CURRENCIES), "total": total, "country": "502",
             "dest_port": "洛杉矶", "status": "closed", "verified": True, "fx_slip_issued": True,
             "fx_slip_on": exported, "fx_slip_count": 1, "created_at": now}
     line = {"id": ids[DeclarationLine], "declaration_id": decl["id"], "line_no": 1, "hs_code": "6109100022",

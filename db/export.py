@@ -73,11 +73,12 @@ def _declaration_rows(session: Session, declarations: list[Declaration]):
     enterprises = _enterprises(session, (d.enterprise_id for d in declarations))
     numbers = dict(session.exec(select(Form.id, Form.number)
                                 .where(Form.id.in_([d.form_id for d in declarations]))).all())
+    districts = codes.names(session, "district")
     name = lambda table, code: f"{code} {codes.names(session, table).get(code, '')}".strip()  # noqa: E731
     for d in declarations:
         e = enterprises[d.enterprise_id]
         yield [identifier(d.number), identifier(d.unified_no), cell(numbers.get(d.form_id)), cell(e.name),
-               cell(e.customs_code), cell(d.district_code), cell(codes.names(session, "district").get(d.district_code, "")),
+               cell(e.customs_code), cell(d.district_code), cell(districts.get(d.district_code, "")),
                _day(d.declared_on), _day(d.exported_on), cell(name("trade", d.trade_mode)),
                cell(name("settlement", d.settlement)), cell(name("currency", d.currency)), f"{d.total:.2f}",
                DeclarationStatus(d.status).label, "已签发" if d.fx_slip_issued else "未签发"]

@@ -54,7 +54,8 @@ def test_date_prefixes(prefix, first, last):
     assert queries.date_range(prefix) == (first, last)
 
 
-@pytest.mark.parametrize("text", ["200700", "200713", "20071300", "20070230", "0000", "2007-01", "２００７", "", "200701011"])
+@pytest.mark.parametrize("text", ["200700", "200713", "20071300", "20070230", "0000", "2007-01", "２００７", "",
+                                  "200701011"])
 def test_what_is_not_a_date_prefix(text):
     assert queries.date_range(text) is None
 

@@ -75,7 +75,8 @@ def world(databases):
     database = databases.new("empty")
     forms, declarations = _make_rows()
     with database.write() as session:
-        session.execute(insert(Enterprise), [{"id": i, "customs_code": c, "name": n, "created_at": datetime(2024, 1, 1, tzinfo=timezone.utc)}
+        created = datetime(2024, 1, 1, tzinfo=timezone.utc)
+        session.execute(insert(Enterprise), [{"id": i, "customs_code": c, "name": n, "created_at": created}
                                              for i, c, n in ENTERPRISES])
         session.execute(insert(Form), forms)
         session.execute(insert(Declaration), declarations)
@@ -250,7 +251,8 @@ def value_for(data, field, spec, world, business, broken, op="eq"):
     if spec.kind == "choice":
         return data.draw(st.sampled_from(list(spec.choices)))
     if spec.kind == "code":
-        return data.draw(st.sampled_from(PORTS if spec.code_table == "district" else list(world["codes"][spec.code_table])))
+        known = PORTS if spec.code_table == "district" else list(world["codes"][spec.code_table])
+        return data.draw(st.sampled_from(known))
     if spec.kind == "amount":
         return data.draw(st.one_of(
             st.sampled_from([str(r["total"]) for r in rows]),
@@ -295,7 +297,8 @@ def test_builder_equals_a_plain_filter(world, data):
     business = data.draw(st.sampled_from(["form", "declaration"]))
     actor = data.draw(st.sampled_from(ACTORS + ACTORS[3:] * 2))  # officers see every field: more often
     # mostly one or two conditions, so that one wrong operator is not hidden by the others
-    conditions = [condition(data, business, world, actor) for _ in range(data.draw(st.sampled_from([0, 1, 1, 1, 2, 2, 3, 5])))]
+    how_many = data.draw(st.sampled_from([0, 1, 1, 1, 2, 2, 3, 5]))
+    conditions = [condition(data, business, world, actor) for _ in range(how_many)]
     expected, ok = reference(actor, business, conditions, world)
     with world["db"].session() as session:
         try:
