@@ -2,13 +2,21 @@
 
 The operator's and officers' lists, 组合查询, CSV export and 上一单/下一单 all use it. Values are only
 ever bound parameters; every condition is checked first and explained in Chinese when wrong.
+
+Text matching is exact and case-sensitive on both databases (SQLite's LIKE ignores ASCII case, so
+SQLite gets byte ranges and instr() instead), and every supported condition can use an index:
+核销单号 / 报关单号 prefixes are ranges on the number, dates are ranges, codes and states are
+equalities on (column, number) indexes. 包含 and 不等于 scan in key order and stop at a page.
 """
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, false, func, or_, true
+from sqlalchemy import Boolean, and_, false, func, or_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import Session, select
 
 from db import clock, codes, status
@@ -40,55 +48,63 @@ JOINS = {"and": "并且", "or": "或者"}
 class FieldSpec:
     label: str
     kind: str  # text, digits, date, amount, code, choice
-    column: object = None  # the column compared, for plain fields
+    column: object = None  # the column compared (for choices: None, each choice has its clause)
     code_table: str | None = None
-    choices: dict[str, list] = field(default_factory=dict)  # choice label → the states (or values) it means
+    choices: dict[str, object] = field(default_factory=dict)  # choice label → the SQL clause it means
     officers_only: bool = False
-    width: int | None = None  # digits fields of a fixed width page by range on the index
+    via: str | None = None  # the column lives on another table: "form", "declaration" or "enterprise"
+    hint: str = ""
 
     @property
     def ops(self) -> tuple[str, ...]:
         return OPS_BY_KIND[self.kind]
 
 
-def _status_choices(column: str) -> dict[str, list]:
-    return {value: status.states_where(column, value) for value in status.values_of(column)}
+def _status_choices(column: str) -> dict[str, object]:
+    """A status column shown on screen (备案状态, ...) is derived from the form's state: each value
+    it can show means a set of states."""
+    return {value: Form.state.in_([str(s) for s in status.states_where(column, value)])
+            for value in status.values_of(column)}
 
 
+DATE_HINT = "YYYYMMDD，以……开始 / 介于 可只填开头，如 200701"
 FORM_FIELDS: dict[str, FieldSpec] = {
-    "number": FieldSpec("核销单号", "digits", Form.number, width=9),
-    "issued_on": FieldSpec("发单日期", "date", Form.issued_on),
-    "port_code": FieldSpec("使用口岸", "code", Form.port_code, code_table="district"),
-    "registered_on": FieldSpec("备案日期", "date", Form.registered_on),
+    "number": FieldSpec("核销单号", "digits", Form.number),
+    "issued_on": FieldSpec("发单日期", "date", Form.issued_on, hint=DATE_HINT),
+    "port_code": FieldSpec("使用口岸", "code", Form.port_code, code_table="district", hint="关区代码，如 5700"),
+    "registered_on": FieldSpec("备案日期", "date", Form.registered_on, hint=DATE_HINT),
     "register_state": FieldSpec("备案状态", "choice", choices=_status_choices("备案状态")),
     "customs_use": FieldSpec("海关使用状态", "choice", choices=_status_choices("海关使用状态")),
     "submit_state": FieldSpec("交单状态", "choice", choices=_status_choices("交单状态")),
     "write_off_state": FieldSpec("核销状态", "choice", choices=_status_choices("核销状态")),
-    "closed": FieldSpec("挂失/注销", "choice", choices={"已挂失": [FormState.LOST],
-                                                       "已注销": [FormState.CANCELLED]}),
-    "received": FieldSpec("外汇局接收状态", "choice", choices={"已接收": [True], "未接收": [False]}),
-    "declaration": FieldSpec("报关单号", "digits", Declaration.number, width=18),
-    "customs_code": FieldSpec("海关编码", "digits", Enterprise.customs_code, officers_only=True, width=10),
-    "enterprise": FieldSpec("企业名称", "text", Enterprise.name, officers_only=True),
+    "closed": FieldSpec("挂失/注销", "choice", choices={"已挂失": Form.state == FormState.LOST,
+                                                       "已注销": Form.state == FormState.CANCELLED}),
+    "received": FieldSpec("外汇局接收状态", "choice", choices={
+        "已接收": Form.received_at.is_not(None),
+        "未接收": and_(Form.state == FormState.SUBMITTED, Form.received_at.is_(None))}),
+    "declaration": FieldSpec("报关单号", "digits", Declaration.number, via="declaration"),
+    "customs_code": FieldSpec("海关编码", "digits", Enterprise.customs_code, officers_only=True, via="enterprise"),
+    "enterprise": FieldSpec("企业名称", "text", Enterprise.name, officers_only=True, via="enterprise"),
 }
 
 DECLARATION_FIELDS: dict[str, FieldSpec] = {
-    "number": FieldSpec("报关单号", "digits", Declaration.number, width=18),
+    "number": FieldSpec("报关单号", "digits", Declaration.number),
     "unified_no": FieldSpec("统一编号", "text", Declaration.unified_no),
-    "form_number": FieldSpec("核销单号", "digits", Form.number, width=9),
-    "district_code": FieldSpec("出口口岸", "code", Declaration.district_code, code_table="district"),
-    "exported_on": FieldSpec("出口日期", "date", Declaration.exported_on),
-    "declared_on": FieldSpec("申报日期", "date", Declaration.declared_on),
+    "form_number": FieldSpec("核销单号", "digits", Form.number, via="form"),
+    "district_code": FieldSpec("出口口岸", "code", Declaration.district_code, code_table="district",
+                               hint="关区代码，如 5700"),
+    "exported_on": FieldSpec("出口日期", "date", Declaration.exported_on, hint=DATE_HINT),
+    "declared_on": FieldSpec("申报日期", "date", Declaration.declared_on, hint=DATE_HINT),
     "trade_mode": FieldSpec("贸易方式", "code", Declaration.trade_mode, code_table="trade"),
     "settlement": FieldSpec("结汇方式", "code", Declaration.settlement, code_table="settlement"),
     "currency": FieldSpec("币制", "code", Declaration.currency, code_table="currency"),
-    "total": FieldSpec("总价", "amount", Declaration.total),
-    "status": FieldSpec("状态", "choice", Declaration.status,
-                        choices={s.label: [s.value] for s in DeclarationStatus}),
-    "fx_slip": FieldSpec("结汇联", "choice", Declaration.fx_slip_issued,
-                         choices={"已签发": [True], "未签发": [False]}),
-    "customs_code": FieldSpec("海关编码", "digits", Enterprise.customs_code, officers_only=True, width=10),
-    "enterprise": FieldSpec("企业名称", "text", Enterprise.name, officers_only=True),
+    "total": FieldSpec("总价", "amount", Declaration.total, hint="金额，最多 2 位小数"),
+    "status": FieldSpec("报关单状态", "choice", choices={s.label: Declaration.status == s.value
+                                                       for s in DeclarationStatus}),
+    "fx_slip": FieldSpec("结汇联", "choice", choices={"已签发": Declaration.fx_slip_issued.is_(True),
+                                                      "未签发": Declaration.fx_slip_issued.is_(False)}),
+    "customs_code": FieldSpec("海关编码", "digits", Enterprise.customs_code, officers_only=True, via="enterprise"),
+    "enterprise": FieldSpec("企业名称", "text", Enterprise.name, officers_only=True, via="enterprise"),
 }
 
 BUSINESSES = {"form": ("核销单", FORM_FIELDS), "declaration": ("报关单", DECLARATION_FIELDS)}
@@ -102,11 +118,14 @@ class Condition:
     value2: str = ""  # the upper bound of 介于
     join: str = "and"  # how it joins the conditions before it: 并且 binds before 或者
 
-    def describe(self, fields: dict[str, FieldSpec]) -> str:
+    def describe(self, fields: dict[str, FieldSpec], name_of=None) -> str:
+        """"使用口岸 等于 5700 拱北关区": `name_of(table, code)` names a code where one is known."""
         spec = fields.get(self.field)
-        label = spec.label if spec else self.field
+        label = spec.label if spec else "未知项目"
         value = f"{self.value} 至 {self.value2}" if self.op == "between" else self.value
-        return f"{label} {OPS.get(self.op, self.op)} {value}"
+        if spec and spec.code_table and name_of:
+            value = f"{value} {name_of(spec.code_table, self.value.strip()) or ''}".strip()
+        return f"{label} {OPS.get(self.op, '？')} {value}"
 
 
 class QueryError(ValueError):
@@ -146,48 +165,84 @@ def fields_for(business: str, actor: Actor) -> dict[str, FieldSpec]:
 
 
 def form_select(actor: Actor, conditions: list[Condition] = (), *, states=None, session: Session | None = None):
-    """select(Form) of the forms `actor` may see that meet `conditions` (and are in `states`)."""
+    """select(Form) of the forms `actor` may see that meet `conditions` (and are in `states`).
+    Raises QueryError if a condition is wrong (with `session`, codes are checked against the tables)."""
     stmt = scope_forms(select(Form), actor)
     if states is not None:
         stmt = stmt.where(Form.state.in_([str(s) for s in states]))
-    return stmt.where(_where(conditions, fields_for("form", actor), session, "form"))
+    return _filtered(stmt, conditions, fields_for("form", actor), session, "form")
 
 
 def declaration_select(actor: Actor, conditions: list[Condition] = (), *, session: Session | None = None):
+    """select(Declaration) of the declarations `actor` may see that meet `conditions`."""
     stmt = scope_declarations(select(Declaration), actor)
-    return stmt.where(_where(conditions, fields_for("declaration", actor), session, "declaration"))
+    return _filtered(stmt, conditions, fields_for("declaration", actor), session, "declaration")
+
+
+def business_select(business: str, actor: Actor, conditions: list[Condition], session: Session):
+    """组合查询: the select of the chosen business (核销单 or 报关单)."""
+    if business == "declaration":
+        return declaration_select(actor, conditions, session=session)
+    return form_select(actor, conditions, session=session)
+
+
+def declaration_form_number(session: Session, actor: Actor, number: str) -> str | None:
+    """The 核销单号 of the declaration `number`, if `actor` may see that declaration."""
+    stmt = scope_declarations(select(Form.number).join(Declaration, Declaration.form_id == Form.id), actor)
+    return session.exec(stmt.where(Declaration.number == (number or "")[:20])).first()
+
+
+def form_numbers(session: Session, form_ids) -> dict[int, str]:
+    """{form id: 核销单号} for a page of declarations."""
+    ids = list(form_ids)
+    return dict(session.exec(select(Form.id, Form.number).where(Form.id.in_(ids))).all()) if ids else {}
+
+
+def condition_errors(conditions: list[Condition], fields: dict[str, FieldSpec], session=None) -> list[str | None]:
+    """What is wrong with each condition, in Chinese (None where it is fine)."""
+    errors = [condition_error(c, fields, session) for c in conditions]
+    for i in range(MAX_CONDITIONS, len(conditions)):
+        errors[i] = f"条件最多 {MAX_CONDITIONS} 个，请删除此条件"
+    return errors
 
 
 def check(conditions: list[Condition], fields: dict[str, FieldSpec], session: Session | None) -> None:
     """Raise QueryError if any condition is wrong."""
-    errors = [_condition_error(c, fields, session) for c in conditions]
+    errors = condition_errors(conditions, fields, session)
     if len(conditions) > MAX_CONDITIONS:
         raise QueryError(errors, f"条件最多 {MAX_CONDITIONS} 个，请删除一些条件")
     if any(errors):
         raise QueryError(errors)
 
 
-def _where(conditions, fields, session, business):
+def groups(conditions: list) -> list[list[int]]:
+    """The indexes of the conditions as 或者-separated groups of 并且-joined ones: how they bind (并且
+    before 或者), and how the screen shows them."""
+    result = []
+    for i, condition in enumerate(conditions):
+        if not result or condition.join == "or":
+            result.append([])
+        result[-1].append(i)
+    return result
+
+
+def _filtered(stmt, conditions, fields, session, business):
     conditions = list(conditions)
     check(conditions, fields, session)
     if not conditions:
-        return true()
-    groups, current = [], []
-    for i, condition in enumerate(conditions):
-        if i and condition.join == "or":
-            groups.append(current)
-            current = []
-        current.append(_clause(condition, fields[condition.field], business))
-    groups.append(current)
-    return or_(*(and_(*group) for group in groups))
+        return stmt
+    clauses = [and_(*(_clause(conditions[i], fields[conditions[i].field], business) for i in group))
+               for group in groups(conditions)]
+    return stmt.where(or_(*clauses))
 
 
-def _condition_error(c: Condition, fields: dict[str, FieldSpec], session) -> str | None:
+def condition_error(c: Condition, fields: dict[str, FieldSpec], session=None) -> str | None:
+    """Why condition `c` cannot be used, in Chinese; None when it is fine."""
     spec = fields.get(c.field)
     if spec is None:
         return "没有这个查询项目"
     if c.op not in spec.ops:
-        return f"{spec.label}不能用“{OPS.get(c.op, c.op[:10])}”查询"
+        return f"{spec.label}不能用“{OPS[c.op]}”查询" if c.op in OPS else "没有这个比较方式"
     if c.join not in JOINS:
         return "条件之间只能用“并且”或“或者”连接"
     values = [c.value, c.value2] if c.op == "between" else [c.value]
@@ -196,9 +251,15 @@ def _condition_error(c: Condition, fields: dict[str, FieldSpec], session) -> str
             return f"值不能超过 {MAX_VALUE_LENGTH} 个字"
         if not value.strip():
             return "介于需要填写两个值" if c.op == "between" else "请填写值"
+        if not value.strip().isprintable():
+            return "值含有不能识别的字符"
         problem = _value_error(spec, c.op, value.strip(), session)
         if problem:
             return problem
+    if c.op == "between":
+        low, high = _bounds(spec, c)
+        if low > high:
+            return "介于的第一个值不能大于第二个值"
     return None
 
 
@@ -206,8 +267,8 @@ def _value_error(spec: FieldSpec, op: str, value: str, session) -> str | None:
     if spec.kind == "digits" and not (value.isascii() and value.isdigit()):
         return f"{spec.label}只能是数字"
     if spec.kind == "date":
-        if op == "prefix" or op == "between":
-            return None if date_range(value) else f"“{value}”不是日期或日期的开头（YYYYMMDD）"
+        if op in ("prefix", "between"):
+            return None if date_range(value) else f"“{value}”不是日期或日期的开头（YYYYMMDD，如 200701）"
         return None if len(value) == 8 and date_range(value) else f"“{value}”不是 YYYYMMDD 格式的日期"
     if spec.kind == "amount" and parse_amount(value, places=2) is None:
         return f"{spec.label}应为大于 0 的数字，最多 2 位小数"
@@ -218,74 +279,58 @@ def _value_error(spec: FieldSpec, op: str, value: str, session) -> str | None:
     return None
 
 
-def _clause(c: Condition, spec: FieldSpec, business: str):
-    value = c.value.strip()
-    if c.field in ("declaration", "form_number", "customs_code", "enterprise"):
-        return _related(c, spec, business)
-    if spec.kind == "choice":
-        return _choice_clause(c, spec)
-    col = spec.column
+def _bounds(spec: FieldSpec, c: Condition):
+    """介于: the lowest and highest value meant (dates: the first day of the first prefix, the last of
+    the second)."""
     if spec.kind == "date":
-        return _date_clause(col, c.op, value, c.value2.strip())
+        return date_range(c.value.strip())[0], date_range(c.value2.strip())[1]
+    return Decimal(c.value.strip().replace(",", "")), Decimal(c.value2.strip().replace(",", ""))
+
+
+def _clause(c: Condition, spec: FieldSpec, business: str):
+    if spec.via:
+        return _via(c, spec, business)
+    if spec.kind == "choice":
+        clause = spec.choices[c.value.strip()]
+        return clause if c.op == "eq" else ~clause
+    value, col = c.value.strip(), spec.column
+    if spec.kind == "date":
+        low, high = date_range(value)
+        if c.op == "between":
+            return col.between(*_bounds(spec, c))
+        return {"eq": col == low, "prefix": col.between(low, high), "before": col < low, "after": col > high}[c.op]
     if spec.kind == "amount":
-        low, high = Decimal(value), Decimal(c.value2.strip() or value)
-        return {"eq": col == low, "gt": col > low, "lt": col < low, "between": col.between(low, high)}[c.op]
-    return _text_clause(col, c.op, value, spec)
+        if c.op == "between":
+            return col.between(*_bounds(spec, c))
+        amount = Decimal(value.replace(",", ""))
+        return {"eq": col == amount, "gt": col > amount, "lt": col < amount}[c.op]
+    return _text_clause(col, c.op, value, spec.kind)
 
 
-def _text_clause(col, op: str, value: str, spec: FieldSpec):
+def _text_clause(col, op: str, value: str, kind: str):
     if op == "eq":
         return col == value
     if op == "ne":  # a form with no 使用口岸 is "not 5700" too
-        return or_(col != value, col.is_(None))
-    if op == "prefix" and spec.width and len(value) <= spec.width:
-        # fixed-width digits: a prefix is a range on the index, whatever the collation
-        return col.between(value.ljust(spec.width, "0"), value.ljust(spec.width, "9"))
+        return or_(col != value, col.is_(None)) if col.expression.nullable else col != value
+    if op == "prefix" and kind == "digits":
+        # a number is digits only: its prefix is a range on the index, whatever the collation
+        width = col.type.length
+        return and_(col >= value, col <= value + "9" * (width - len(value))) if len(value) <= width else false()
     if op == "prefix":
-        return col.like(_escape(value) + "%", escape="\\")
+        return _Dialectal(and_(col >= value, col < _successor(value)),
+                          col.like(_escape(value) + "%", escape="\\"))
     if op == "contains":
-        return col.like("%" + _escape(value) + "%", escape="\\")
+        return _Dialectal(func.instr(col, value) > 0, col.like("%" + _escape(value) + "%", escape="\\"))
     raise AssertionError(op)
 
 
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _choice_clause(c: Condition, spec: FieldSpec):
-    meant = spec.choices[c.value.strip()]
-    if c.field == "received":
-        clause = and_(Form.state == FormState.SUBMITTED,
-                      Form.received_at.is_not(None) if meant[0] else Form.received_at.is_(None))
-    elif spec.column is None:  # a status column derived from the form's state
-        clause = Form.state.in_([str(s) for s in meant])
-    else:
-        clause = spec.column.in_(meant)
-    return clause if c.op == "eq" else ~clause
-
-
-def _date_clause(col, op: str, value: str, value2: str):
-    low, high = date_range(value)
-    if op == "eq":
-        return col == low
-    if op == "prefix":
-        return col.between(low, high)
-    if op == "before":
-        return col < low
-    if op == "after":
-        return col > high
-    low2, high2 = date_range(value2)
-    return col.between(low, high2) if low <= high2 else false()
-
-
-def _related(c: Condition, spec: FieldSpec, business: str):
+def _via(c: Condition, spec: FieldSpec, business: str):
     """A condition on another table becomes an indexed IN over that table (NOT IN for 不等于, so a
     form without a declaration is "not equal" to every 报关单号)."""
-    op = "eq" if c.op == "ne" else c.op
-    other = _text_clause(spec.column, op, c.value.strip(), spec)
-    if c.field == "declaration":
+    other = _text_clause(spec.column, "eq" if c.op == "ne" else c.op, c.value.strip(), spec.kind)
+    if spec.via == "declaration":
         owner, inner = Form.id, select(Declaration.form_id).where(other)
-    elif c.field == "form_number":
+    elif spec.via == "form":
         owner, inner = Declaration.form_id, select(Form.id).where(other)
     else:
         owner = Form.enterprise_id if business == "form" else Declaration.enterprise_id
@@ -293,41 +338,80 @@ def _related(c: Condition, spec: FieldSpec, business: str):
     return ~owner.in_(inner) if c.op == "ne" else owner.in_(inner)
 
 
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _successor(value: str) -> str:
+    """The smallest string above every string that starts with `value` (in code point order)."""
+    last = ord(value[-1]) + 1
+    if 0xD800 <= last <= 0xDFFF:  # surrogates are not characters
+        last = 0xE000
+    return value[:-1] + chr(min(last, 0x10FFFF))
+
+
+class _Dialectal(ColumnElement):
+    """One condition written for SQLite and for the others: SQLite's LIKE ignores ASCII case, so it
+    gets byte ranges (which also use the index) and instr(); PostgreSQL's LIKE respects case."""
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True  # no "= 1" appended where SQLite has no boolean type
+    _traverse_internals = [("sqlite", InternalTraversal.dp_clauseelement),
+                           ("other", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, sqlite, other):
+        self.sqlite, self.other = sqlite, other
+
+
+@compiles(_Dialectal)
+def _compile_other(element, compiler, **kw):
+    return "(%s)" % compiler.process(element.other, **kw)
+
+
+@compiles(_Dialectal, "sqlite")
+def _compile_sqlite(element, compiler, **kw):
+    return "(%s)" % compiler.process(element.sqlite, **kw)
+
+
+# ── dates: YYYYMMDD, or its first digits ─────────────────────────────────────────────────────
+
 def date_range(text: str) -> tuple[date, date] | None:
     """The first and last day whose YYYYMMDD starts with `text` ("200701" → 2007-01-01..2007-01-31),
-    or None if no day does."""
+    or None if no day does. Days in YYYYMMDD order are in date order, so they are all the days between."""
     if not (1 <= len(text) <= 8 and text.isascii() and text.isdigit()):
         return None
-    low = _first_day_from(text.ljust(8, "0"))
-    high = _last_day_to(text.ljust(8, "9"))
+    low, high = _first_on_or_after(text.ljust(8, "0")), _last_on_or_before(text.ljust(8, "9"))
     if low is None or high is None or low > high:
         return None
     return low, high
 
 
-def _first_day_from(s: str) -> date | None:
+def _first_on_or_after(s: str) -> date | None:
+    """The first real day whose YYYYMMDD is ≥ s."""
     year, month, day = int(s[:4]), int(s[4:6]), int(s[6:8])
-    year, month, day = max(year, 1), max(month, 1), max(day, 1)
+    if year == 0:
+        year, month, day = 1, 1, 1
+    if month == 0:
+        month, day = 1, 1
     if month > 12:
         year, month, day = year + 1, 1, 1
     if year > 9999:
         return None
-    if day > _month_days(year, month):
+    if max(day, 1) > _month_days(year, month):
         year, month, day = (year + 1, 1, 1) if month == 12 else (year, month + 1, 1)
-    return date(year, month, day) if year <= 9999 else None
+    return date(year, month, max(day, 1)) if year <= 9999 else None
 
 
-def _last_day_to(s: str) -> date | None:
+def _last_on_or_before(s: str) -> date | None:
+    """The last real day whose YYYYMMDD is ≤ s."""
     year, month, day = int(s[:4]), int(s[4:6]), int(s[6:8])
-    if month == 0 or (month <= 12 and day == 0):
-        if month == 0:
-            year, month = year - 1, 12
-        else:
-            month -= 1
-            if month == 0:
-                year, month = year - 1, 12
-        day = 99
-    month = min(month, 12)
+    if month == 0:
+        year, month, day = year - 1, 12, 31
+    elif month > 12:
+        month, day = 12, 31
+    elif day == 0:
+        year, month, day = (year - 1, 12, 31) if month == 1 else (year, month - 1, 31)
     if year < 1:
         return None
     return date(year, month, min(day, _month_days(year, month)))
@@ -357,6 +441,11 @@ def _key_value(row, key):
     return getattr(row, key.key)
 
 
+def _given(value) -> bool:
+    # a key from a URL: "" means none, and a NUL (which PostgreSQL refuses in text) cannot be a key
+    return value is not None and value != "" and not (isinstance(value, str) and "\x00" in value)
+
+
 def page(session: Session, stmt, *, after=None, before=None, size: int = PAGE_SIZE,
          descending: bool = False) -> Page:
     """One page in key order (newest first if `descending`), found by key (WHERE key > ?), never by
@@ -365,17 +454,17 @@ def page(session: Session, stmt, *, after=None, before=None, size: int = PAGE_SI
     forward, backward = (key.desc(), key.asc()) if descending else (key.asc(), key.desc())
     beyond = (lambda k: key < k) if descending else (lambda k: key > k)
     behind = (lambda k: key > k) if descending else (lambda k: key < k)
-    if before is not None and before != "":
-        rows = list(session.exec(stmt.where(behind(before)).order_by(backward).limit(size + 1)).all())
+    if _given(before):
+        rows = _first(session, stmt.where(behind(before)), backward, size + 1)
         more_before = len(rows) > size
         rows = rows[:size][::-1]
         more_after = _exists(session, stmt.where(~behind(before)))
     else:
-        query = stmt.where(beyond(after)) if after not in (None, "") else stmt
-        rows = list(session.exec(query.order_by(forward).limit(size + 1)).all())
+        after = after if _given(after) else None
+        rows = _first(session, stmt.where(beyond(after)) if after is not None else stmt, forward, size + 1)
         more_after = len(rows) > size
         rows = rows[:size]
-        more_before = after not in (None, "") and _exists(session, stmt.where(~beyond(after)))
+        more_before = after is not None and _exists(session, stmt.where(~beyond(after)))
     return Page(
         rows=rows,
         after=_key_value(rows[-1], key) if rows and more_after else None,
@@ -383,12 +472,25 @@ def page(session: Session, stmt, *, after=None, before=None, size: int = PAGE_SI
     )
 
 
+def _first(session: Session, stmt, order, n: int) -> list:
+    """The first `n` rows in `order`: their keys first (from an index that carries the filtered
+    columns, sorting only keys), then just those rows by key. Sorting whole rows of a large range
+    would read every one of them; the conditions are not repeated on the rows, where they would lead
+    the database to start from them again."""
+    key = key_of(stmt)
+    keys = stmt.with_only_columns(key).order_by(order).limit(n)
+    described = stmt.column_descriptions
+    rows = select(described[0]["entity"]) if len(described) == 1 and described[0]["entity"] is not None else stmt
+    return list(session.exec(rows.where(key.in_(keys)).order_by(order)).all())
+
+
 def _exists(session: Session, stmt) -> bool:
     return session.exec(stmt.with_only_columns(key_of(stmt)).limit(1)).first() is not None
 
 
 def neighbours(session: Session, stmt, number: str) -> tuple[str | None, str | None]:
-    """上一单 / 下一单: the numbers before and after `number` in the same result, in order."""
+    """上一单 / 下一单: the keys before and after `number` in the same result, in key order (across
+    page boundaries: it asks the database, not the page)."""
     key = key_of(stmt)
     only_key = stmt.with_only_columns(key)
     previous = session.exec(only_key.where(key < number).order_by(key.desc()).limit(1)).first()
@@ -403,16 +505,23 @@ def bounded_count(session: Session, stmt, limit: int = COUNT_LIMIT) -> tuple[int
     return (min(n, limit), n <= limit)
 
 
-def iterate(session: Session, stmt, chunk: int = 1000):
-    """Every row of the result in key order, a chunk at a time (CSV export in constant memory)."""
+def chunks(session: Session, stmt, size: int = 1000):
+    """The whole result in key order, `size` rows at a time, each chunk its own query by key: memory
+    stays that of one chunk whatever the result's size (CSV export)."""
     key, after = key_of(stmt), None
     while True:
-        query = stmt.where(key > after) if after is not None else stmt
-        rows = session.exec(query.order_by(key).limit(chunk)).all()
-        yield from rows
-        if len(rows) < chunk:
+        rows = _first(session, stmt.where(key > after) if after is not None else stmt, key.asc(), size)
+        if rows:
+            yield rows
+        if len(rows) < size:
             return
         after = _key_value(rows[-1], key)
+
+
+def iterate(session: Session, stmt, chunk: int = 1000):
+    """Every row of the result in key order, a chunk at a time."""
+    for rows in chunks(session, stmt, chunk):
+        yield from rows
 
 
 # ── the query in the URL ─────────────────────────────────────────────────────────────────────
@@ -426,7 +535,8 @@ def encode(conditions: list[Condition]) -> list[tuple[str, str]]:
 
 
 def decode(args) -> list[Condition]:
-    """The inverse of encode(), from a Flask/Werkzeug MultiDict or a dict of lists."""
+    """The inverse of encode(), from a Flask/Werkzeug MultiDict or a dict of lists. Keeps at most
+    a few more than MAX_CONDITIONS, so that too many are reported, not silently dropped."""
     get = args.getlist if hasattr(args, "getlist") else (lambda k: args.get(k, []))
     fields, ops, values, values2, joins = (get(k) for k in ("f", "o", "v", "w", "j"))
     n = min(len(fields), len(ops), MAX_CONDITIONS * 5)
