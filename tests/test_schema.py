@@ -22,8 +22,10 @@ def test_init_db_is_idempotent(db):
 
 
 def test_every_form_lookup_has_an_index(db):
+    """Each lookup the screens make is the leading part of some index (the rest of an index may carry
+    the columns other conditions test)."""
     with db.engine.connect() as connection:
-        indexes = {tuple(i["column_names"]) for i in inspect(connection).get_indexes("form")}
+        indexes = [tuple(i["column_names"]) for i in inspect(connection).get_indexes("form")]
     for columns in [("enterprise_id", "state", "number"), ("port_code", "state", "number"), ("state", "number"),
                     ("issued_on", "number"), ("state", "registered_on"), ("state", "submitted_at")]:
-        assert columns in indexes
+        assert any(index[:len(columns)] == columns for index in indexes), columns

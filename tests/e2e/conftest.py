@@ -4,9 +4,12 @@ import shutil
 import threading
 
 import pytest
+from playwright.sync_api import expect
 from waitress.server import create_server
 
 from db.seed import DEMO_PASSWORD
+
+expect.set_options(timeout=15_000)  # a loaded 2-core CI machine is slow; a wrong page still fails
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
