@@ -4,10 +4,10 @@ from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFProtect
 
 import settings
-from blueprints import register_blueprints
 from blueprints import _auth as auth_setup
-from blueprints import _errors, _http, _nav
-from db.engine import Database, init_app as init_db
+from blueprints import _errors, _http, _nav, register_blueprints
+from db.engine import Database
+from db.engine import init_app as init_db
 from db.rules import Settings
 
 csrf = CSRFProtect()

@@ -14,8 +14,9 @@ from blueprints.forms import detail_or_404, list_context, walk
 from blueprints.portal import dashboard_context
 from db import accounts, clock, details, requests, workflow
 from db.engine import get_db, get_session
+from db.lists import candidates
 from db.models import ApplicationState, CardKind, RequestState
-from db.queries import bounded_count, candidates
+from db.queries import bounded_count
 from db.queries import page as page_of
 from db.rules import Action, number_message, receipt_overdue, valid_number, why_not
 

@@ -15,8 +15,9 @@ from blueprints.forms import Walk, detail_or_404, list_context, walk
 from blueprints.portal import dashboard_context
 from db import clock, codes, declarations, details, workflow
 from db.engine import get_db, get_session
+from db.lists import candidates
 from db.models import CardKind, Declaration, Form, FormState
-from db.queries import PAGE_SIZE, Condition, Page, candidates, declaration_select, form_select, neighbours, page
+from db.queries import PAGE_SIZE, Condition, Page, declaration_select, form_select, neighbours, page
 from db.rules import Action, number_message, valid_number, why_not
 
 bp = Blueprint("customs", __name__, url_prefix="/customs")

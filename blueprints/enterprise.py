@@ -12,10 +12,11 @@ from blueprints._auth import actor, require
 from blueprints._htmx import render, submitter, wants_fragment
 from blueprints.forms import list_context, walk
 from blueprints.portal import dashboard_context
-from db import codes, details, queries, workflow
+from db import codes, details, lists, queries, workflow
 from db.engine import get_db, get_session
+from db.lists import candidates
 from db.models import ApplicationState, CardKind, FormState
-from db.queries import PAGE_SIZE, Page, QueryError, candidates, page
+from db.queries import PAGE_SIZE, Page, QueryError, page
 from db.rules import Action, number_message, valid_number, why_not
 
 bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
@@ -102,7 +103,7 @@ class Found:
     message: str | None = None
     args: dict = field(default_factory=dict)  # the search, as URL parameters
     number: str = ""  # the 核销单号 looked for
-    check: queries.RangeCheck | None = None  # why forms of a range are not listed
+    check: lists.RangeCheck | None = None  # why forms of a range are not listed
     end: str = ""  # 核销单终止号
 
 
@@ -120,7 +121,7 @@ def listed(action: Action, found: Found, keys: dict) -> Page:
     """The page of the list, and why the 核销单号 looked for is not on it (manual §十)."""
     pg = _page(found.stmt, keys) if found.stmt is not None else Page([])
     if found.number and not pg.rows and not found.message:
-        found.message = queries.why_missing(get_session(), actor(), action, found.number, get_db().settings)
+        found.message = lists.why_missing(get_session(), actor(), action, found.number, get_db().settings)
     return pg
 
 
@@ -133,13 +134,13 @@ def find_range(action: Action) -> Found:
         found.args = {}
         return found
     try:
-        first, last = queries.number_range(start, count, settings)
+        first, last = lists.number_range(start, count, settings)
     except QueryError as error:
         found.message = str(error)
         return found
     found.end = last
-    found.stmt = queries.in_range(candidates(me, action, settings), first, last)
-    found.check = queries.check_range(get_session(), me, action, first, last, settings)
+    found.stmt = lists.in_range(candidates(me, action, settings), first, last)
+    found.check = lists.check_range(get_session(), me, action, first, last, settings)
     return found
 
 
@@ -153,7 +154,7 @@ def form_link(action: Action | None):
 
 def range_end() -> str:
     try:
-        return queries.number_range(request.args.get("start", ""), request.args.get("count", ""),
+        return lists.number_range(request.args.get("start", ""), request.args.get("count", ""),
                                     get_db().settings)[1]
     except QueryError:
         return ""
@@ -199,21 +200,21 @@ def _watch(title: str, stmt):
 @bp.route("/unreceived")
 def unreceived():  # manual §10.4
     settings = get_db().settings
-    return _watch(f"交单超过 {settings.receive_alert_days} 天外汇局未接收", queries.unreceived(actor(), settings))
+    return _watch(f"交单超过 {settings.receive_alert_days} 天外汇局未接收", lists.unreceived(actor(), settings))
 
 
 @bp.route("/register-deadlines")
 def register_deadlines():
     settings = get_db().settings
     return _watch(f"备案 {settings.deadline_warning_days} 天内到期（{settings.use_period_days} 天使用期）",
-                  queries.near_use_end(actor(), settings))
+                  lists.near_use_end(actor(), settings))
 
 
 @bp.route("/submit-deadlines")
 def submit_deadlines():
     settings = get_db().settings
     return _watch(f"交单 {settings.deadline_warning_days} 天内到期（出口后 {settings.submit_period_days} 天）",
-                  queries.near_submit_end(actor(), settings))
+                  lists.near_submit_end(actor(), settings))
 
 
 @bp.route("/revoking")
@@ -238,7 +239,7 @@ def apply():  # 核销单申请
             return redirect(url_for(".apply"), 303)
         quantity = "" if result.ok else quantity
     keys = _int_keys()
-    pg = page(get_session(), queries.applications_select(actor()), after=keys.get("after"),
+    pg = page(get_session(), lists.applications_select(actor()), after=keys.get("after"),
               before=keys.get("before"), descending=True)
     return render("enterprise/apply.html", "enterprise/_apply.html", page=pg, result=result, quantity=quantity,
                   limit=get_db().settings.max_apply_quantity, application_label=lambda s: ApplicationState(s).label,

@@ -10,8 +10,9 @@ from blueprints._auth import actor, require
 from blueprints._htmx import render
 from db import codes, details
 from db.engine import get_db, get_session
+from db.lists import candidates
 from db.models import CardKind, Enterprise
-from db.queries import Page, candidates, neighbours
+from db.queries import Page, neighbours
 from db.rules import Action
 
 bp = Blueprint("forms", __name__, url_prefix="/forms")

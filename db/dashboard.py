@@ -9,8 +9,19 @@ from sqlmodel import Session, select
 
 from db import clock, tally
 from db.actor import Actor
-from db.models import (ApplicationState, AuditEvent, Card, CardKind, Declaration, DeclarationStatus, Form,
-                       FormApplication, FormState, PermissionRequest, RequestState)
+from db.models import (
+    ApplicationState,
+    AuditEvent,
+    Card,
+    CardKind,
+    Declaration,
+    DeclarationStatus,
+    Form,
+    FormApplication,
+    FormState,
+    PermissionRequest,
+    RequestState,
+)
 from db.queries import bounded_count, form_select, scope_declarations
 from db.rules import Settings
 

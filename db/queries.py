@@ -10,7 +10,7 @@ equalities on (column, number) indexes. 包含 and 不等于 scan in key order a
 """
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Boolean, and_, false, func, or_
@@ -19,10 +19,10 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import Session, select
 
-from db import clock, codes, status
+from db import codes, status
 from db.actor import Actor
 from db.declarations import parse_amount
-from db.models import CardKind, Declaration, DeclarationStatus, Enterprise, Form, FormApplication, FormState
+from db.models import CardKind, Declaration, DeclarationStatus, Enterprise, Form, FormState
 
 PAGE_SIZE = 20
 COUNT_LIMIT = 10_000
@@ -546,121 +546,3 @@ def decode(args) -> list[Condition]:
 
     return [Condition(fields[i][:40], ops[i][:20], at(values, i)[:1000], at(values2, i)[:1000],
                       at(joins, i, "and")[:10] or "and") for i in range(n)]
-
-
-# ── the lists behind each action's screen ────────────────────────────────────────────────────
-
-def candidates(actor: Actor, action, settings=None, number: str | None = None):
-    """The forms `actor` could take `action` on now: the list a screen such as 口岸备案 or 企业交单
-    shows (and walks with 上一单/下一单). `number` narrows it to one 核销单号 (the 查找 box)."""
-    from db.rules import RULES, Action
-
-    stmt = form_select(actor, states=RULES[action].sources)
-    closed_with_slip = select(Declaration.form_id).where(
-        Declaration.status == DeclarationStatus.CLOSED, Declaration.fx_slip_issued.is_(True))
-    extra = {
-        Action.SUBMIT: lambda s: s.where(Form.id.in_(closed_with_slip)),
-        Action.RECEIVE: lambda s: s.where(Form.received_at.is_(None)),
-        Action.WRITE_OFF: lambda s: s.where(Form.received_at.is_not(None)),
-        Action.VERIFY: lambda s: s.where(Form.id.not_in(select(Declaration.form_id))),
-        Action.SUPPLEMENT: lambda s: s.where(Form.id.in_(select(Declaration.form_id).where(
-            Declaration.verified.is_(False)))),
-    }.get(action)
-    if extra:
-        stmt = extra(stmt)
-    if number:
-        stmt = stmt.where(Form.number == number)
-    return stmt
-
-
-# ── the enterprise's screens: number ranges, why a form is not listed, applications, watch lists ─
-
-def number_range(start: str, count: str, settings) -> tuple[str, str]:
-    """核销单起始号 + 核销单份数 → (起始号, 终止号), or QueryError saying what is wrong (批量备案, 挂失)."""
-    from db.rules import number_message, valid_number
-
-    start, count = (start or "").strip(), (count or "").strip()
-    limit = settings.max_apply_quantity
-    if not valid_number(start, settings):
-        raise QueryError([], "核销单起始号：" + number_message(settings))
-    if not (count.isascii() and count.isdigit()) or not 1 <= int(count) <= limit:
-        raise QueryError([], f"核销单份数应为 1 至 {limit} 之间的整数")
-    last = int(start) + int(count) - 1
-    if last >= 10 ** settings.form_number_width:
-        raise QueryError([], "核销单终止号超出核销单号的位数")
-    return start, f"{last:0{settings.form_number_width}d}"
-
-
-def in_range(stmt, first: str, last: str):
-    """Narrow a select() of forms to the 核销单号 first..last."""
-    return stmt.where(Form.number.between(first, last))
-
-
-@dataclass
-class RangeCheck:
-    """Why the forms of a range are not in an action's list (manual §十)."""
-
-    missing: list[tuple[str, str]] = field(default_factory=list)  # runs with no form of the actor's: 未找到
-    refused: list[tuple[str, str]] = field(default_factory=list)  # (核销单号, why not) of the actor's forms
-
-
-def check_range(session: Session, actor: Actor, action, first: str, last: str, settings) -> RangeCheck:
-    """Explain first..last for `action`: at most `max_apply_quantity` forms (number_range's bound)."""
-    from db.rules import why_not
-
-    forms = session.exec(in_range(form_select(actor), first, last).order_by(Form.number)
-                         .limit(settings.max_apply_quantity)).all()
-    ids = [f.id for f in forms]
-    declarations = {d.form_id: d for d in session.exec(
-        select(Declaration).where(Declaration.form_id.in_(ids))).all()} if ids else {}
-    check = RangeCheck()
-    for form in forms:
-        reason = why_not(action, actor, form, declarations.get(form.id), settings)
-        if reason:
-            check.refused.append((form.number, reason))
-    found, width, run = {f.number for f in forms}, len(first), None
-    for n in range(int(first), int(last) + 2):
-        number = f"{n:0{width}d}"
-        if n <= int(last) and number not in found:
-            run = (run[0], number) if run else (number, number)
-        elif run:
-            check.missing.append(run)
-            run = None
-    return check
-
-
-def why_missing(session: Session, actor: Actor, action, number: str, settings) -> str:
-    """Why 核销单 `number` is not in `action`'s list: 未找到 when it is not the actor's (missing and not
-    yours read the same), else the rule's reason."""
-    check = check_range(session, actor, action, number, number, settings)
-    if check.missing:
-        return f"未找到核销单 {number}"
-    return check.refused[0][1] if check.refused else ""
-
-
-def applications_select(actor: Actor):
-    """核销单申请: the applications `actor` may see (an enterprise its own), keyed by id."""
-    stmt = select(FormApplication)
-    if actor.is_enterprise:
-        stmt = stmt.where(FormApplication.enterprise_id == actor.enterprise_id)
-    return stmt
-
-
-def unreceived(actor: Actor, settings):
-    """交单 more than `receive_alert_days` ago and still not received by the bureau (manual §10.4)."""
-    cutoff = clock.now() - timedelta(days=settings.receive_alert_days)
-    return form_select(actor, states=[FormState.SUBMITTED]).where(Form.received_at.is_(None),
-                                                                  Form.submitted_at < cutoff)
-
-
-def near_use_end(actor: Actor, settings):
-    """已备案 forms within `deadline_warning_days` of the end of their use period."""
-    cutoff = clock.today() - timedelta(days=settings.use_period_days - settings.deadline_warning_days)
-    return form_select(actor, states=[FormState.REGISTERED]).where(Form.registered_on <= cutoff)
-
-
-def near_submit_end(actor: Actor, settings):
-    """已用 forms within `deadline_warning_days` of the last day to submit them (出口日期 + period)."""
-    cutoff = clock.today() - timedelta(days=settings.submit_period_days - settings.deadline_warning_days)
-    return form_select(actor, states=[FormState.USED]).where(Form.id.in_(
-        select(Declaration.form_id).where(Declaration.exported_on <= cutoff)))

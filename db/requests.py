@@ -12,9 +12,17 @@ from sqlmodel import Session, select
 
 from db import clock
 from db.actor import Actor
-from db.models import (ApplicationState, Card, Enterprise, Form, FormApplication, NumberStock, PermissionRequest,
-                       RequestState)
-from db.queries import candidates
+from db.lists import candidates
+from db.models import (
+    ApplicationState,
+    Card,
+    Enterprise,
+    Form,
+    FormApplication,
+    NumberStock,
+    PermissionRequest,
+    RequestState,
+)
 from db.rules import Action, Settings
 from db.workflow import as_id
 

@@ -14,8 +14,16 @@ from db import audit, clock, codes, declarations, tally
 from db.actor import Actor
 from db.declarations import DeclarationInput
 from db.engine import Database
-from db.models import (ApplicationState, Declaration, DeclarationLine, DeclarationStatus, Form,
-                       FormApplication, FormState, NumberStock)
+from db.models import (
+    ApplicationState,
+    Declaration,
+    DeclarationLine,
+    DeclarationStatus,
+    Form,
+    FormApplication,
+    FormState,
+    NumberStock,
+)
 from db.queries import scope_forms
 from db.rules import CHANGED, RULES, Action, actor_refusal, number_message, valid_number, why_not
 

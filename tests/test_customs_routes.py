@@ -6,8 +6,7 @@ import pytest
 
 from db.models import DeclarationStatus, FormState
 from tests.conftest import login
-from tests.test_customs_workflow import (
-    LINE, form_of, forms_where, header, registered_days_ago)
+from tests.test_customs_workflow import LINE, form_of, forms_where, header, registered_days_ago
 
 HX = {"HX-Request": "true"}
 RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}

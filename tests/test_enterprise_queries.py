@@ -3,9 +3,10 @@ the lists the dashboard counts, and the legal person's operator cards."""
 import pytest
 from sqlmodel import select
 
-from db import accounts, dashboard, queries, workflow
+from db import accounts, dashboard, lists, queries, workflow
+from db.lists import candidates
 from db.models import FormApplication
-from db.queries import QueryError, candidates
+from db.queries import QueryError
 from db.rules import Action
 
 
@@ -15,7 +16,7 @@ from db.rules import Action
     (" 000000001 ", "100", ("000000001", "000000100")),
 ])
 def test_number_range(demo, start, count, expected):
-    assert queries.number_range(start, count, demo.settings) == expected
+    assert lists.number_range(start, count, demo.settings) == expected
 
 
 @pytest.mark.parametrize("start, count, message", [
@@ -29,17 +30,17 @@ def test_number_range(demo, start, count, expected):
 ])
 def test_number_range_refuses(demo, start, count, message):
     with pytest.raises(QueryError) as error:
-        queries.number_range(start, count, demo.settings)
+        lists.number_range(start, count, demo.settings)
     assert str(error.value) == message
 
 
 def test_check_range_says_why_and_what_is_missing(demo, actors):
     with demo.session() as session:
-        check = queries.check_range(session, actors["A"], Action.ENTERPRISE_LOST, "286000155", "286000175",
+        check = lists.check_range(session, actors["A"], Action.ENTERPRISE_LOST, "286000155", "286000175",
                                     demo.settings)
         assert check.missing == [("286000161", "286000175")]  # 企业B's read as missing
         assert check.refused == []
-        check = queries.check_range(session, actors["A"], Action.REGISTER, "286000049", "286000053", demo.settings)
+        check = lists.check_range(session, actors["A"], Action.REGISTER, "286000049", "286000053", demo.settings)
         assert [n for n, _ in check.refused] == ["286000049", "286000050", "286000051", "286000052", "286000053"]
         assert check.refused[-1][1] == "该核销单已备案，如需更改口岸请先撤销备案"
         assert check.missing == []
@@ -47,7 +48,7 @@ def test_check_range_says_why_and_what_is_missing(demo, actors):
 
 def test_why_missing(demo, actors):
     with demo.session() as session:
-        why = lambda who, action, n: queries.why_missing(session, actors[who], action, n, demo.settings)  # noqa: E731
+        why = lambda who, action, n: lists.why_missing(session, actors[who], action, n, demo.settings)  # noqa: E731
         assert why("A", Action.SUBMIT, "286000049") == "请联系申报海关重新签发报关单结汇联"
         assert why("A", Action.REVOKE, "286000011") == "海关使用状态为已用，不能撤销备案"
         assert why("B", Action.SUBMIT, "286000049") == "未找到核销单 286000049"
@@ -55,7 +56,7 @@ def test_why_missing(demo, actors):
 
 
 def test_range_candidates(demo, actors):
-    stmt = queries.in_range(candidates(actors["A"], Action.REGISTER, demo.settings), "286000080", "286000090")
+    stmt = lists.in_range(candidates(actors["A"], Action.REGISTER, demo.settings), "286000080", "286000090")
     with demo.session() as session:
         assert [f.number for f in session.exec(stmt.order_by("number")).all()] == [
             "286000087", "286000088", "286000089", "286000090"]
@@ -64,17 +65,17 @@ def test_range_candidates(demo, actors):
 def test_applications_are_scoped(demo, actors):
     assert workflow.apply_forms(db=demo, actor=actors["B"], quantity="3").ok
     with demo.session() as session:
-        mine = session.exec(queries.applications_select(actors["B"])).all()
+        mine = session.exec(lists.applications_select(actors["B"])).all()
         assert {a.enterprise_id for a in mine} == {actors["B"].enterprise_id}
-        assert len(session.exec(queries.applications_select(actors["bureau"])).all()) == len(
+        assert len(session.exec(lists.applications_select(actors["bureau"])).all()) == len(
             session.exec(select(FormApplication)).all())
-        newest = queries.page(session, queries.applications_select(actors["B"]), descending=True).rows[0]
+        newest = queries.page(session, lists.applications_select(actors["B"]), descending=True).rows[0]
         assert newest.quantity == 3 and newest.state == "pending"
 
 
 @pytest.mark.parametrize("key, query", [
-    ("unreceived", queries.unreceived), ("use_deadline", queries.near_use_end),
-    ("submit_deadline", queries.near_submit_end),
+    ("unreceived", lists.unreceived), ("use_deadline", lists.near_use_end),
+    ("submit_deadline", lists.near_submit_end),
 ])
 def test_the_lists_match_the_dashboard_counts(demo, actors, key, query):
     with demo.session() as session:

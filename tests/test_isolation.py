@@ -3,8 +3,9 @@ import pytest
 from sqlmodel import select
 
 from db import details, workflow
+from db.lists import candidates
 from db.models import Form
-from db.queries import Condition, candidates, form_select, page
+from db.queries import Condition, form_select, page
 from db.rules import Action
 from tests.test_transitions import ACTIONS
 

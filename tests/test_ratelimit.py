@@ -1,7 +1,6 @@
 """Login attempts are limited per client address; with Redis the count is shared by every instance."""
 import uuid
 
-
 from tests.conftest import csrf_of
 
 

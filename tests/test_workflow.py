@@ -6,8 +6,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from db import clock, tally, workflow
-from db.models import (ApplicationState, CardKind, Declaration, Form, FormApplication, FormState,
-                       FormTally)
+from db.models import ApplicationState, CardKind, Declaration, Form, FormApplication, FormState, FormTally
 from db.rules import NO_PERMISSION
 from tests import factories
 

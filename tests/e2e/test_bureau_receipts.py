@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from db import clock, workflow
+from db.lists import candidates
 from db.models import Form, FormState
-from db.queries import candidates
 from db.rules import Action
 from tests.e2e.conftest import sign_in
 from tests.e2e.test_bureau_applications import BUREAU, click_and_wait, fx_menu, shoot
