@@ -1,5 +1,8 @@
 """Who is logged in, and the role checks written once for every blueprint."""
-from flask import abort, g, redirect, request, url_for
+from urllib.parse import urlsplit
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_htmx import make_response
 from flask_login import LoginManager, UserMixin, current_user
 
 from db.accounts import card_for_session
@@ -35,6 +38,32 @@ def load_user(user_id: str):
 
 def actor() -> Actor:
     return current_user.actor
+
+
+def safe_next(target: str | None) -> str | None:
+    """A path on this site to come back to after login, or None: never another host."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    if not path.startswith("/") or path.startswith("//") or "\\" in path or len(path) > 1000:
+        return None
+    return path
+
+
+@login_manager.unauthorized_handler
+def to_login():
+    """Not logged in, or the session ended: to the login page, and back to this page afterwards.
+    For htmx the page is the one the browser shows, and the whole page goes to the login (not a
+    login form inside a fragment)."""
+    flash(login_manager.login_message)
+    if request.headers.get("HX-Request") == "true":
+        url = url_for("auth.login", next=safe_next(request.headers.get("HX-Current-URL")))
+        return make_response("", 204, redirect=url)
+    here = request.full_path if request.method == "GET" else request.referrer
+    if request.method != "GET" and request.referrer and urlsplit(request.referrer).netloc != request.host:
+        here = None
+    return redirect(url_for("auth.login", next=safe_next(here)))
 
 
 OPEN_ENDPOINTS = {"auth.login", "auth.logout", "auth.password", "static"}

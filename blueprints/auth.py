@@ -3,7 +3,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from blueprints import _ratelimit
-from blueprints._auth import CardUser, actor
+from blueprints._auth import CardUser, actor, safe_next
 from blueprints._htmx import render
 from db import accounts
 from db.engine import get_db, get_session
@@ -13,8 +13,9 @@ bp = Blueprint("auth", __name__)
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    back = safe_next(request.values.get("next"))  # the page the session ended on
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(url_for("portal.home"))
+        return redirect(back or url_for("portal.home"))
     card_no, message = "", None
     if request.method == "POST":
         if not _ratelimit.allow("login"):
@@ -23,9 +24,10 @@ def login():
         result = accounts.authenticate(db=get_db(), card_no=card_no, password=request.form.get("password", ""))
         if result.card:
             login_user(CardUser(result.card))
-            return redirect(url_for("portal.home"), 303)
+            return redirect(back or url_for("portal.home"), 303)
         message = result.message
-    return render("auth/login.html", card_no=card_no, message=message, status=200 if not message else 422)
+    return render("auth/login.html", card_no=card_no, message=message, back=back,
+                  max_failures=get_db().settings.login_max_failures, status=200 if not message else 422)
 
 
 @bp.route("/logout", methods=["POST"])
