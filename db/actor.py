@@ -42,4 +42,4 @@ class Actor:
 
 
 # Demo seeding and command-line imports act as the data centre itself.
-SYSTEM = Actor(card_id=None, card_no="system", kind=CardKind.ADMIN)
+SYSTEM = Actor(card_id=None, card_no="系统", kind=CardKind.ADMIN)

@@ -31,11 +31,11 @@ def days_ago(days: int) -> date:
 
 
 @contextmanager
-def travel_to(day: date, hour: int = 10):
-    """Run the block as if it were `day` at `hour` o'clock China time."""
+def travel_to(day: date, hour: int = 10, minute: int = 0):
+    """Run the block as if it were `day` at `hour` o'clock (plus `minute` minutes) China time."""
     global _offset
     saved = _offset
-    target = datetime.combine(day, time(hour), CHINA)
+    target = datetime.combine(day, time(hour), CHINA) + timedelta(minutes=minute)
     _offset = target - datetime.now(UTC)
     try:
         yield

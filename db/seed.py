@@ -1,7 +1,10 @@
 """Demo data (DESIGN §1): the demo cards, three enterprises, and forms in every state, made by the
-real workflow functions on a moving clock, so every form carries a genuine history."""
+real workflow functions on a moving clock, so every form carries a genuine history.
+
+The story is planned first (what happens how many days ago), then played in date order, so the audit
+trail reads in time order like a real one. Forms are claimed from the issued numbers when played."""
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -56,9 +59,41 @@ class Demo:
     actors: dict[str, Actor]
     rng: random.Random
     base: date
+    plan: list = field(default_factory=list)  # (days ago, order, action)
+    pools: dict[str, list[str]] = field(default_factory=dict)  # the numbers each pool's 发放 gave
+    claimed: dict[str, int] = field(default_factory=dict)  # how many of each pool are spoken for
 
-    def at(self, days_before_today: int):
-        return clock.travel_to(self.base - timedelta(days=days_before_today))
+    def on(self, days_ago: int, act) -> None:
+        self.plan.append((days_ago, len(self.plan), act))
+
+    def play(self) -> None:
+        minute = {}
+        for days_ago, _, act in sorted(self.plan, key=lambda step: (-step[0], step[1])):
+            if days_ago == 0:  # today's steps happen now, never in the future
+                act()
+                continue
+            minute[days_ago] = minute.get(days_ago, -1) + 1  # steps of one day a minute apart, in order
+            with clock.travel_to(self.base - timedelta(days=days_ago), hour=9, minute=minute[days_ago]):
+                act()
+
+    def claim(self, pool: str, n: int) -> "Claim":
+        """The next n numbers of `pool`, in the order claims are made (known once the pool is played)."""
+        offset = self.claimed.get(pool, 0)
+        self.claimed[pool] = offset + n
+        return Claim(self, pool, offset, n)
+
+
+@dataclass
+class Claim:
+    demo: Demo
+    pool: str
+    offset: int
+    n: int
+
+    def __call__(self) -> list[str]:
+        numbers = self.demo.pools[self.pool][self.offset:self.offset + self.n]
+        assert len(numbers) == self.n, f"pool {self.pool} ran out"
+        return numbers
 
 
 def seed_demo(db: Database, *, seed: int = 7) -> bool:
@@ -67,17 +102,19 @@ def seed_demo(db: Database, *, seed: int = 7) -> bool:
         if session.exec(select(Card).where(Card.card_no == "9900000000001")).first():
             return False
     demo = Demo(db, {}, random.Random(seed), clock.today())
-    _cards(demo)
+    with clock.travel_to(date(2007, 1, 4)):  # the enterprises joined the E-Port long ago
+        _cards(demo)
     _january_2007(demo)
     _enterprise_a(demo)
     _enterprise_b(demo)
     _enterprise_c(demo)
     _pending(demo)
+    demo.play()
     return True
 
 
 def _cards(demo: Demo):
-    today = clock.today()
+    today = demo.base
     with demo.db.write() as session:
         enterprises = {}
         for key, (code, name) in ENTERPRISES.items():
@@ -107,19 +144,23 @@ def _cards(demo: Demo):
             demo.actors[card.card_no] = Actor.of(card)
 
 
-def _apply_and_issue(demo: Demo, operator: str, quantity: int) -> list[str]:
-    actor = demo.actors[operator]
-    assert workflow.apply_forms(db=demo.db, actor=actor, quantity=quantity).ok
-    with demo.db.session() as session:
-        application = session.exec(select(FormApplication).where(FormApplication.card_id == actor.card_id)
-                                   .order_by(FormApplication.id.desc())).first()
-    bureau = demo.actors["2200000000001"]
-    result = workflow.issue_forms(db=demo.db, actor=bureau, application_id=application.id, count=quantity)
-    assert result.ok, result.message
-    workflow.record_paper_collected(db=demo.db, actor=bureau, application_id=application.id)
-    with demo.db.session() as session:
-        return list(session.exec(select(Form.number).where(Form.application_id == application.id)
-                                 .order_by(Form.number)).all())
+def _apply_and_issue(demo: Demo, days_ago: int, operator: str, quantity: int, pool: str) -> None:
+    """核销单申请, 发放 and 领取纸质单证 on one day; the numbers go to `pool`."""
+
+    def act():
+        actor, bureau = demo.actors[operator], demo.actors["2200000000001"]
+        assert workflow.apply_forms(db=demo.db, actor=actor, quantity=quantity).ok
+        with demo.db.session() as session:
+            application = session.exec(select(FormApplication).where(FormApplication.card_id == actor.card_id)
+                                       .order_by(FormApplication.id.desc())).first()
+        result = workflow.issue_forms(db=demo.db, actor=bureau, application_id=application.id, count=quantity)
+        assert result.ok, result.message
+        workflow.record_paper_collected(db=demo.db, actor=bureau, application_id=application.id)
+        with demo.db.session() as session:
+            demo.pools.setdefault(pool, []).extend(session.exec(
+                select(Form.number).where(Form.application_id == application.id).order_by(Form.number)).all())
+
+    demo.on(days_ago, act)
 
 
 def _declaration(demo: Demo, exported: date) -> DeclarationInput:
@@ -136,36 +177,38 @@ def _declaration(demo: Demo, exported: date) -> DeclarationInput:
     )
 
 
-def _lifecycle(demo: Demo, operator: str, numbers: list[str], port: str, start: int, until: str,
-               slip: bool = True):
-    """Take forms from 已发放 through the steps up to `until`: 备案 `start` days ago, then customs,
+def _ok(result):
+    results = result if isinstance(result, list) else [result]
+    assert all(r.ok for r in results), [r.message for r in results]
+
+
+def _lifecycle(demo: Demo, operator: str, claim: Claim, port: str, start: int, until: str, slip: bool = True):
+    """Plan forms from 已发放 through the steps up to `until`: 备案 `start` days ago, then customs,
     the enterprise and the bureau in turn, a few days apart, never later than today."""
     db, rng, bureau = demo.db, demo.rng, demo.actors["2200000000001"]
     operator_card = demo.actors[operator]
     customs = demo.actors["3300000000001" if port == "5700" else "3300000000002"]
     steps = ["registered", "used", "released", "closed", "slip", "submitted", "received", "written_off"]
     last = steps.index(until)
-    with demo.at(start):
-        assert all(r.ok for r in workflow.register_port(db=db, actor=operator_card, numbers=numbers, port=port))
-    for number in numbers:
+    demo.on(start, lambda: _ok(workflow.register_port(db=db, actor=operator_card, numbers=claim(), port=port)))
+    for i in range(claim.n):
+        number = lambda i=i: claim()[i]  # noqa: E731  (known once the claim is played)
         day = max(0, start - rng.randint(3, 12))
         plan = [
-            lambda: workflow.record_declaration(db=db, actor=customs, number=number,
-                                                data=_declaration(demo, clock.today())),
-            lambda: workflow.release(db=db, actor=customs, numbers=[number])[0],
-            lambda: workflow.close_declaration(db=db, actor=customs, numbers=[number])[0],
-            lambda: workflow.issue_slip(db=db, actor=customs, numbers=[number])[0],
-            lambda: workflow.submit(db=db, actor=operator_card, numbers=[number])[0],
-            lambda: workflow.receive(db=db, actor=bureau, numbers=[number])[0],
-            lambda: workflow.write_off(db=db, actor=bureau, number=number, amount=str(_total_of(db, number)),
-                                       collected_on=clock.today().strftime("%Y%m%d")),
+            lambda n: workflow.record_declaration(db=db, actor=customs, number=n(),
+                                                  data=_declaration(demo, clock.today())),
+            lambda n: workflow.release(db=db, actor=customs, numbers=[n()]),
+            lambda n: workflow.close_declaration(db=db, actor=customs, numbers=[n()]),
+            lambda n: workflow.issue_slip(db=db, actor=customs, numbers=[n()]),
+            lambda n: workflow.submit(db=db, actor=operator_card, numbers=[n()]),
+            lambda n: workflow.receive(db=db, actor=bureau, numbers=[n()]),
+            lambda n: workflow.write_off(db=db, actor=bureau, number=n(), amount=str(_total_of(db, n())),
+                                         collected_on=clock.today().strftime("%Y%m%d")),
         ]
         for index, act in enumerate(plan, start=1):
             if index > last or (index == 4 and not slip):
                 break
-            with demo.at(day):
-                result = act()
-                assert result.ok, (number, index, result.message)
+            demo.on(day, lambda act=act, number=number: _ok(act(number)))
             day = max(0, day - (3 if index == 4 else 1))
 
 
@@ -175,22 +218,22 @@ def _total_of(db, number) -> Decimal:
                             .where(Form.number == number)).one()
 
 
+def _days_ago(day: date, base: date) -> int:
+    return (base - day).days
+
+
 def _january_2007(demo: Demo):
     """The manual's §9.2 example (发单日期 以……开始 200701): forms of January 2007, long written off."""
-    with clock.travel_to(date(2007, 1, 10)):
-        numbers = _apply_and_issue(demo, "1100000000001", 10)
-    offset = (clock.today() - date(2007, 1, 15)).days
-    _lifecycle(demo, "1100000000001", numbers, "5300", offset, "written_off")
+    _apply_and_issue(demo, _days_ago(date(2007, 1, 10), demo.base), "1100000000001", 10, "A2007")
+    _lifecycle(demo, "1100000000001", demo.claim("A2007", 10), "5300", _days_ago(date(2007, 1, 15), demo.base),
+               "written_off")
 
 
 def _enterprise_a(demo: Demo):
-    a = "1100000000001"
-    with demo.at(130):
-        first = _apply_and_issue(demo, a, 80)
-    with demo.at(45):
-        second = _apply_and_issue(demo, a, 70)
-    pool = first + second
-    take = lambda n: [pool.pop(0) for _ in range(n)]  # noqa: E731
+    a, bureau = "1100000000001", demo.actors["2200000000001"]
+    _apply_and_issue(demo, 130, a, 80, "A")
+    _apply_and_issue(demo, 45, a, 70, "A")
+    take = lambda n: demo.claim("A", n)  # noqa: E731
     _lifecycle(demo, a, take(15), "5700", 50, "slip")  # 已用, 结汇联 issued: ready for 交单
     _lifecycle(demo, a, take(10), "5300", 20, "slip")
     _lifecycle(demo, a, take(3), "5300", 40, "submitted")  # 交单 weeks ago, never received (§10.4)
@@ -205,29 +248,29 @@ def _enterprise_a(demo: Demo):
     _lifecycle(demo, a, take(10), "5300", 10, "registered")
     revoking = take(3)
     _lifecycle(demo, a, revoking, "5300", 15, "registered")
-    with demo.at(3):
-        assert all(r.ok for r in workflow.request_revoke(db=demo.db, actor=demo.actors[a], numbers=revoking))
+    demo.on(3, lambda: _ok(workflow.request_revoke(db=demo.db, actor=demo.actors[a], numbers=revoking())))
     supplement = take(1)  # §10.3 case 1: goods released but the form still shows 未用
     _lifecycle(demo, a, supplement, "5700", 25, "registered")
-    _released_without_receipt(demo, supplement[0], "3300000000001")
+    demo.on(18, lambda: _released_without_receipt(demo, supplement()[0], "3300000000001"))
     lost = take(3)
-    with demo.at(12):
-        assert all(r.ok for r in workflow.report_lost(db=demo.db, actor=demo.actors[a], numbers=lost))
+    demo.on(12, lambda: _ok(workflow.report_lost(db=demo.db, actor=demo.actors[a], numbers=lost())))
     cancelled = take(2)
-    with demo.at(8):
-        for number in cancelled:
-            assert workflow.cancel(db=demo.db, actor=demo.actors["2200000000001"], number=number, reason="填错").ok
-    assert len(pool) >= 45, len(pool)  # the rest stay 已发放
+    demo.on(8, lambda: [_ok(workflow.cancel(db=demo.db, actor=bureau, number=n, reason="填错")) for n in cancelled()])
+    demo.on(0, lambda: _check_left(demo, "A", 45))  # the rest stay 已发放 (paging past 20 shows)
+
+
+def _check_left(demo: Demo, pool: str, at_least: int):
+    left = len(demo.pools[pool]) - demo.claimed[pool]
+    assert left >= at_least, left
 
 
 def _released_without_receipt(demo: Demo, number: str, customs: str):
     """A declaration whose 核销回执 never reached the system: recorded, released, the form still 未用."""
-    with demo.at(18):
-        r = workflow.record_declaration(db=demo.db, actor=demo.actors[customs], number=number,
-                                        data=_declaration(demo, clock.today()))
-        assert r.ok, r.message
-        assert workflow.release(db=demo.db, actor=demo.actors[customs], numbers=[number])[0].ok
-    with demo.at(18), demo.db.write() as session:
+    r = workflow.record_declaration(db=demo.db, actor=demo.actors[customs], number=number,
+                                    data=_declaration(demo, clock.today()))
+    assert r.ok, r.message
+    assert workflow.release(db=demo.db, actor=demo.actors[customs], numbers=[number])[0].ok
+    with demo.db.write() as session:
         # the receipt upload failed: undo the form's use the way the failure left it (demo data only)
         form = session.exec(select(Form).where(Form.number == number)).one()
         decl = session.exec(select(Declaration).where(Declaration.form_id == form.id)).one()
@@ -241,9 +284,8 @@ def _released_without_receipt(demo: Demo, number: str, customs: str):
 
 def _enterprise_b(demo: Demo):
     b = "1100000000003"
-    with demo.at(70):
-        pool = _apply_and_issue(demo, b, 40)
-    take = lambda n: [pool.pop(0) for _ in range(n)]  # noqa: E731
+    _apply_and_issue(demo, 70, b, 40, "B")
+    take = lambda n: demo.claim("B", n)  # noqa: E731
     _lifecycle(demo, b, take(6), "5700", 60, "slip")
     _lifecycle(demo, b, take(2), "5700", 50, "submitted")
     _lifecycle(demo, b, take(2), "5700", 65, "written_off")
@@ -251,21 +293,18 @@ def _enterprise_b(demo: Demo):
     _lifecycle(demo, b, take(6), "5700", 15, "registered")
     revoking = take(1)
     _lifecycle(demo, b, revoking, "5700", 10, "registered")
-    with demo.at(2):
-        assert workflow.request_revoke(db=demo.db, actor=demo.actors[b], numbers=revoking)[0].ok
-    with demo.at(5):
-        assert workflow.report_lost(db=demo.db, actor=demo.actors[b], numbers=take(1))[0].ok
+    demo.on(2, lambda: _ok(workflow.request_revoke(db=demo.db, actor=demo.actors[b], numbers=revoking())))
+    lost = take(1)
+    demo.on(5, lambda: _ok(workflow.report_lost(db=demo.db, actor=demo.actors[b], numbers=lost())))
 
 
 def _enterprise_c(demo: Demo):
-    with demo.at(60):
-        _apply_and_issue(demo, "1100000000004", 5)
+    _apply_and_issue(demo, 60, "1100000000004", 5, "C")
 
 
 def _pending(demo: Demo):
     """Work waiting for the bureau: applications to issue, a permission to open."""
-    with demo.at(1):
-        assert workflow.apply_forms(db=demo.db, actor=demo.actors["1100000000001"], quantity=20).ok
-        assert workflow.apply_forms(db=demo.db, actor=demo.actors["1100000000003"], quantity=10).ok
-    result = accounts.request_permission(db=demo.db, actor=demo.actors["1100000000007"], card_no="1100000000006")
-    assert result.ok, result.message
+    demo.on(1, lambda: _ok(workflow.apply_forms(db=demo.db, actor=demo.actors["1100000000001"], quantity=20)))
+    demo.on(1, lambda: _ok(workflow.apply_forms(db=demo.db, actor=demo.actors["1100000000003"], quantity=10)))
+    demo.on(0, lambda: _ok(accounts.request_permission(db=demo.db, actor=demo.actors["1100000000007"],
+                                                       card_no="1100000000006")))

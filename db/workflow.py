@@ -204,7 +204,8 @@ def record_declaration(*, db: Database, actor: Actor, number: str, data: Declara
                             total=line.total)
             for i, line in enumerate(data.lines, start=1)
         )
-        return f"出口报关单 {decl_number}，总价 {data.currency} {data.total}", {}
+        currency = codes.name_of(session, "currency", data.currency) or data.currency
+        return f"出口报关单 {decl_number}，总价 {currency} {data.total:,.2f}", {}
 
     result = _one(db, actor, Action.VERIFY, number, step)
     if result.ok:
@@ -279,7 +280,8 @@ def write_off(*, db: Database, actor: Actor, number: str, amount: str, collected
 
     def step(session, form, decl):
         values = {"collected_amount": value, "collected_on": day, "written_off_on": clock.today()}
-        return f"收汇金额 {value}，收汇日期 {day:%Y-%m-%d}", values
+        currency = codes.name_of(session, "currency", decl.currency) if decl else ""
+        return f"收汇金额 {currency} {value:,.2f}，收汇日期 {day:%Y-%m-%d}", values
 
     return _one(db, actor, Action.WRITE_OFF, number, step)
 
