@@ -312,6 +312,6 @@ def test_verify_a_whole_chain(demo):
 def test_system_events_have_no_card(db):
     result, _ = accounts.create_card(db=db, actor=SYSTEM, kind=CardKind.BUREAU, holder="外汇局")
     assert result.ok
-    assert [e.card_no for e in trail(db, action="发卡")] == ["system"]
+    assert [e.card_no for e in trail(db, action="发卡")] == ["系统"]
     with pytest.raises(audit.TrailFilterError):
-        trail(db, card_no="system")
+        trail(db, card_no="系统")

@@ -36,9 +36,9 @@ def test_number_range_refuses(demo, start, count, message):
 
 def test_check_range_says_why_and_what_is_missing(demo, actors):
     with demo.session() as session:
-        check = lists.check_range(session, actors["A"], Action.ENTERPRISE_LOST, "286000155", "286000175",
+        check = lists.check_range(session, actors["A"], Action.ENTERPRISE_LOST, "286000125", "286000140",
                                     demo.settings)
-        assert check.missing == [("286000161", "286000175")]  # 企业B's read as missing
+        assert check.missing == [("286000125", "286000135")]  # 企业B and C read as missing
         assert check.refused == []
         check = lists.check_range(session, actors["A"], Action.REGISTER, "286000049", "286000053", demo.settings)
         assert [n for n, _ in check.refused] == ["286000049", "286000050", "286000051", "286000052", "286000053"]

@@ -42,7 +42,7 @@ def test_forms_are_the_enterprise_own_read_only(app):
     body = client.get("/legal/forms?state=lost").get_data(as_text=True)
     assert body.count('href="/forms/2860000') == 3  # 286000082..084
     assert "<button" not in body.split('id="rows"')[1]
-    assert "未找到核销单 286000161" in client.get("/legal/forms?number=286000161").get_data(as_text=True)
+    assert "未找到核销单 286000111" in client.get("/legal/forms?number=286000111").get_data(as_text=True)
     assert "核销单号应为 9 位数字" in client.get("/legal/forms?number=1").get_data(as_text=True)
     assert "已挂失" in client.get("/forms/286000082").get_data(as_text=True)
 

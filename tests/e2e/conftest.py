@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from playwright.sync_api import expect
+from waitress import wasyncore
 from waitress.server import create_server
 
 from db.seed import DEMO_PASSWORD
@@ -40,8 +41,10 @@ def live(app):
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    wasyncore.close_all(server._map)  # the browser's kept-alive connections too, so run() returns at once
+    server.task_dispatcher.shutdown()
     thread.join(timeout=5)
+    assert not thread.is_alive(), "the test server did not stop"
 
 
 @pytest.fixture

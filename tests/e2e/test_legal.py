@@ -37,9 +37,9 @@ def test_legal_person_reads_the_enterprise_forms(page, live):
     expect(page.get_by_role("button")).to_have_text(["退出"])  # read only: no action on the page
     page.go_back()
     page.get_by_label("核销单状态").select_option(label="全部")
-    page.get_by_label("核销单号").fill("286000161")  # 企业B's
+    page.get_by_label("核销单号").fill("286000111")  # 企业B's
     page.get_by_role("button", name="开始查找").click()
-    expect(page.get_by_text("未找到核销单 286000161")).to_be_visible()
+    expect(page.get_by_text("未找到核销单 286000111")).to_be_visible()
 
 
 def test_legal_person_without_js(no_js_page, live):
