@@ -34,11 +34,13 @@ services:  # the PostgreSQL and Redis the tests talk to
 
 test: setup-test test-sqlite test-postgresql
 
+# three workers keep both cores busy while the browser waits; each worker makes its own databases
 test-sqlite:
-	$(BIN)/pytest
+	$(BIN)/pytest -n 3
 
+# the browser tests' screens are the same on either backend; on PostgreSQL they run the cross-role journeys
 test-postgresql:
-	EPORTFX_TEST_DB=postgresql $(BIN)/pytest
+	EPORTFX_TEST_DB=postgresql $(BIN)/pytest -n 3 -m "not e2e or journey"
 
 htmx:  # fetch htmx again from the npm registry by version
 	scripts/fetch-htmx.sh $(HTMX_VERSION)

@@ -29,7 +29,8 @@ def find(page, **filters):
             field.select_option(label=value)
         else:
             field.fill(value)
-    page.get_by_role("button", name="开始查找").click()
+    with page.expect_response(re.compile(r"/admin/cards\?")):
+        page.get_by_role("button", name="开始查找").click()  # wait: a button on the old list may be swapped out
 
 
 def test_find_lock_and_unlock_a_card(page, live):
