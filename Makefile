@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HTMX_VERSION ?= 2.0.11
 
-.PHONY: run test test-sqlite test-postgresql setup setup-test browser services htmx bench clean
+.PHONY: run test lint test-sqlite test-postgresql setup setup-test browser services htmx bench clean
 
 $(BIN)/eportfx: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,10 @@ services:  # the PostgreSQL and Redis the tests talk to
 	@pg_isready -q -h 127.0.0.1 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 
-test: setup-test test-sqlite test-postgresql
+test: setup-test lint test-sqlite test-postgresql
+
+lint:
+	$(BIN)/ruff check .
 
 # three workers keep both cores busy while the browser waits; each worker makes its own databases
 test-sqlite:
@@ -46,6 +49,7 @@ htmx:  # fetch htmx again from the npm registry by version
 	scripts/fetch-htmx.sh $(HTMX_VERSION)
 
 bench: setup
+	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.query
 
 clean:

@@ -3,11 +3,10 @@
 Counts are bounded (db.queries.bounded_count) or read from the tally: never a COUNT over all forms.
 """
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from db import clock, tally
+from db import lists, tally
 from db.actor import Actor
 from db.models import (
     ApplicationState,
@@ -66,27 +65,18 @@ def _operator(session, actor, settings, board):
         _count(session, "revoking", "撤销备案待海关确认", forms(FormState.REVOKING)),
         _count(session, "submit", "可交单的核销单", ready),
         _count(session, "unreceived", f"交单超过 {settings.receive_alert_days} 天外汇局未接收",
-               _unreceived(forms(FormState.SUBMITTED), settings)),
+               lists.unreceived(actor, settings)),
     ]
     board.deadlines = _deadlines(session, actor, settings)
 
 
-def _unreceived(stmt, settings):
-    return stmt.where(Form.received_at.is_(None),
-                      Form.submitted_at < clock.now() - timedelta(days=settings.receive_alert_days))
-
-
 def _deadlines(session, actor, settings) -> list[Count]:
     warn = settings.deadline_warning_days
-    use_cutoff = clock.today() - timedelta(days=settings.use_period_days - warn)
-    submit_cutoff = clock.today() - timedelta(days=settings.submit_period_days - warn)
-    near_use_end = form_select(actor, states=[FormState.REGISTERED]).where(Form.registered_on <= use_cutoff)
-    near_submit_end = form_select(actor, states=[FormState.USED]).where(Form.id.in_(
-        select(Declaration.form_id).where(Declaration.exported_on <= submit_cutoff)))
     return [
-        _count(session, "use_deadline", f"备案 {warn} 天内到期（{settings.use_period_days} 天使用期）", near_use_end),
+        _count(session, "use_deadline", f"备案 {warn} 天内到期（{settings.use_period_days} 天使用期）",
+               lists.near_use_end(actor, settings)),
         _count(session, "submit_deadline", f"交单 {warn} 天内到期（出口后 {settings.submit_period_days} 天）",
-               near_submit_end),
+               lists.near_submit_end(actor, settings)),
     ]
 
 
@@ -99,7 +89,7 @@ def _bureau(session, actor, settings, board):
                select(PermissionRequest).where(PermissionRequest.state == RequestState.PENDING)),
         _count(session, "receipts", "待接收的交单", forms(FormState.SUBMITTED).where(Form.received_at.is_(None))),
         _count(session, "unreceived", f"交单超过 {settings.receive_alert_days} 天未接收",
-               _unreceived(forms(FormState.SUBMITTED), settings)),
+               lists.unreceived(actor, settings)),
         _count(session, "write_offs", "已接收待核销", forms(FormState.SUBMITTED).where(Form.received_at.is_not(None))),
     ]
     board.deadlines = _deadlines(session, actor, settings)
@@ -125,7 +115,8 @@ def _customs(session, actor, settings, board):
 def _admin(session, actor, settings, board):
     board.waiting = [
         _count(session, "locked", "已锁定的IC卡", select(Card).where(Card.locked.is_(True))),
-        _count(session, "must_change", "尚未修改初始密码的IC卡", select(Card).where(Card.must_change_password.is_(True))),
+        _count(session, "must_change", "尚未修改初始密码的IC卡",
+               select(Card).where(Card.must_change_password.is_(True))),
     ]
 
 
