@@ -261,6 +261,16 @@ def request_permission(*, db: Database, actor: Actor, card_no: str) -> Result:  
     return Result(True, f"申请{kind}已提交，等待外汇局审批")
 
 
+MAX_PERMISSION_YEARS = 3  # the bureau grants 出口收汇 for a few years at most, then the card asks again
+
+
+def _years_on(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 def decide_permission(*, db: Database, actor: Actor, request_id, grant: bool, expires: str = "",
                       reason: str = "") -> Result:
     from db.declarations import parse_date
@@ -271,6 +281,9 @@ def decide_permission(*, db: Database, actor: Actor, request_id, grant: bool, ex
         until = parse_date(expires) if grant else None
         if grant and (until is None or until <= clock.today()):
             raise Refused("有效期应为今天以后的日期（YYYYMMDD）")
+        if grant and until > _years_on(clock.today(), MAX_PERMISSION_YEARS):
+            raise Refused(f"有效期最长 {MAX_PERMISSION_YEARS} 年，"
+                          f"应不晚于 {_years_on(clock.today(), MAX_PERMISSION_YEARS):%Y%m%d}")
         if not grant and not (reason or "").strip():
             raise Refused("请填写拒绝原因")
         with _writing(db) as session:

@@ -1,4 +1,6 @@
 """Login, passwords, locks, permission requests."""
+from datetime import timedelta
+
 import pytest
 from sqlmodel import select
 
@@ -96,6 +98,9 @@ def test_permission_request_and_grant_open_the_subsystem(demo, actors):
                                   .order_by(PermissionRequest.id.desc())).first()
     assert accounts.decide_permission(db=demo, actor=actors["bureau"], request_id=request_id, grant=True,
                                       expires=clock.today().strftime("%Y%m%d")).message.startswith("有效期应为")
+    too_far = clock.today() + timedelta(days=3 * 366 + 1)
+    assert accounts.decide_permission(db=demo, actor=actors["bureau"], request_id=request_id, grant=True,
+                                      expires=too_far.strftime("%Y%m%d")).message.startswith("有效期最长 3 年")
     until = clock.today().replace(year=clock.today().year + 1)
     r = accounts.decide_permission(db=demo, actor=actors["bureau"], request_id=request_id, grant=True,
                                    expires=until.strftime("%Y%m%d"))
