@@ -4,13 +4,18 @@ and signs the 结汇联, the enterprise submits it, the bureau receives and writ
 wrong-port story of manual §10.2 (撤销备案 → 确认撤销 → 备案 again) and a lost form that customs
 refuses. Every step is a click on a screen; the database is only read, to check."""
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
+from sqlmodel import select
 
 from db import clock
+from db.models import Enterprise, Form, FormState
+from tests.e2e.conftest import sign_in
 from tests.e2e.steps import enter_fx, events, open_menu, rows, state_of
 from tests.e2e.test_customs_verify import fill_header, fill_line
+from tests.test_customs_workflow import forms_where
 
 pytestmark = pytest.mark.journey
 
@@ -173,3 +178,90 @@ def test_a_lost_form_cannot_be_used_at_customs(role, demo):
     customs.get_by_role("button", name="验核", exact=True).click()
     expect(customs.get_by_text("该核销单已挂失").first).to_be_visible()
     assert state_of(demo, number) == "lost" and events(demo, number, "验核") == 0
+
+
+def test_faq_10_1_expired_permission_extended_then_the_card_enters(role, browser, live):
+    """§10.1: the operator card's 出口收汇 has expired (grey); the 法人卡 asks to extend; the bureau grants."""
+    operator = browser.new_context(locale="zh-CN").new_page()
+    sign_in(operator, live, "1100000000004")
+    menu = operator.get_by_role("navigation", name="系统菜单")
+    expect(menu.get_by_text("出口收汇")).to_have_attribute("aria-disabled", "true")
+
+    legal = role("1100000000005")
+    open_menu(legal, "操作员卡")
+    legal.get_by_role("row").filter(has_text="1100000000004").get_by_role("button", name="申请延期").click()
+    expect(legal.get_by_role("status")).to_have_text("申请延期已提交，等待外汇局审批")
+
+    bureau = role(BUREAU)
+    open_menu(bureau, "权限审批")
+    request = bureau.get_by_role("row").filter(has_text="1100000000004")
+    expect(request).to_contain_text("申请延期")
+    request.get_by_role("link").click()
+    until = clock.today() + timedelta(days=365)
+    bureau.get_by_label("有效期至").fill(until.strftime("%Y%m%d"))
+    bureau.get_by_role("button", name="批准").click()
+    expect(bureau.get_by_role("status")).to_have_text(f"已批准，有效期至 {until:%Y-%m-%d}")
+
+    operator.reload()
+    menu.get_by_role("link", name="出口收汇").click()
+    expect(operator.get_by_role("navigation", name="出口收汇菜单")).to_be_visible()
+    operator.context.close()
+
+
+def test_faq_10_3_released_but_unused_supplemented_then_submitted(role, demo):
+    """§10.3 case 1: goods released, the form still 未用, so it cannot be submitted; customs 补验, 结关,
+    签发结汇联; now the enterprise submits it."""
+    number = next(n for n in forms_where(demo, "5700", FormState.REGISTERED, verified=False)
+                  if owner_of(demo, n) == "4403910001")
+    enterprise = role(OPERATOR_A)
+    open_menu(enterprise, "企业交单")
+    enterprise.get_by_label("核销单号").fill(number)
+    enterprise.get_by_role("button", name="开始查找").click()
+    expect(enterprise.get_by_text("海关使用状态为未用，货物已放行的请联系海关补验")).to_be_visible()
+
+    customs = role(CUSTOMS_5700)
+    find_in(customs, "补验", number)
+    for step, done in [("补验", "补验成功"), ("结关", "结关成功"), ("签发结汇联", "签发结汇联成功")]:
+        customs.get_by_role("button", name=step, exact=True).click()
+        expect(customs.get_by_text(done)).to_be_visible()
+
+    find_in(enterprise, "企业交单", number)
+    enterprise.get_by_role("button", name="交单").click()
+    expect(enterprise.get_by_text("交单成功")).to_be_visible()
+    assert state_of(demo, number) == "submitted"
+
+
+def test_faq_10_4_unreceived_after_3_days_is_flagged_on_both_sides(role, demo):
+    """§10.4: a submission the bureau has not received 3 days on is flagged to the enterprise and to the
+    bureau; once received the flag is gone."""
+    late = [n for n in unreceived_late(demo) if owner_of(demo, n) == "4403910001"]
+    enterprise = role(OPERATOR_A)
+    enterprise.get_by_role("link", name=re.compile("交单超过 3 天外汇局未接收")).click()
+    for number in late:
+        expect(enterprise.get_by_role("link", name=number, exact=True)).to_be_visible()
+
+    bureau = role(BUREAU)
+    open_menu(bureau, "交单接收")
+    row = bureau.get_by_role("row").filter(has=bureau.get_by_role("link", name=late[0], exact=True))
+    expect(row).to_contain_text("超过 3 天未接收")
+    bureau.get_by_label(f"标记 {late[0]}").check()
+    bureau.get_by_role("button", name="接收").click()
+    expect(bureau.get_by_role("table", name="处理结果")).to_contain_text("接收成功")
+
+    enterprise.reload()
+    expect(enterprise.get_by_role("link", name=late[0], exact=True)).to_have_count(0)
+    assert late[0] not in unreceived_late(demo)
+
+
+def owner_of(demo, number: str) -> str:
+    with demo.session() as session:
+        return session.exec(select(Enterprise.customs_code).join(Form, Form.enterprise_id == Enterprise.id)
+                            .where(Form.number == number)).one()
+
+
+def unreceived_late(demo) -> list[str]:
+    cutoff = clock.now() - timedelta(days=3)
+    with demo.session() as session:
+        return list(session.exec(select(Form.number).where(Form.state == FormState.SUBMITTED,
+                                                           Form.received_at.is_(None), Form.submitted_at < cutoff)
+                                 .order_by(Form.number)).all())
