@@ -141,3 +141,9 @@ def login(client, card_no: str, password: str = seed.DEMO_PASSWORD):
     assert response.status_code == 303, response.get_data(as_text=True)
     client.csrf = token
     return client
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name.endswith("_routes.py"):
+            item.add_marker(pytest.mark.routes)
