@@ -1,5 +1,6 @@
 """Steps the enterprise's manual sections share: sign in and enter 出口收汇 (§三), open a left-menu
 entry, and read what the database says about a form."""
+from playwright.sync_api import expect
 from sqlmodel import func, select
 
 from db.models import AuditEvent, Form
@@ -9,6 +10,14 @@ from tests.e2e.conftest import sign_in
 def enter_fx(page, live: str, card_no: str = "1100000000001"):
     sign_in(page, live, card_no)
     page.get_by_role("navigation", name="系统菜单").get_by_role("link", name="出口收汇").click()
+
+
+def open_admin(page, live: str, menu: str):
+    """The data centre's card, its dashboard, then one entry of its left menu."""
+    sign_in(page, live, "9900000000001")
+    page.goto(f"{live}/admin/")
+    open_menu(page, menu)
+    expect(page.get_by_role("heading", name=menu, exact=True)).to_be_visible()
 
 
 def open_menu(page, label: str):

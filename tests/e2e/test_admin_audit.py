@@ -5,16 +5,14 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
+from tests.e2e.steps import open_admin
 from tests.test_admin_domain import tamper
 
 ADMIN = "9900000000001"
 
 
 def open_audit(page, live):
-    sign_in(page, live, ADMIN)
-    page.goto(f"{live}/admin/")
-    page.get_by_role("navigation", name="出口收汇菜单").get_by_role("link", name="审计").click()
-    expect(page.get_by_role("heading", name="审计")).to_be_visible()
+    open_admin(page, live, "审计")
 
 
 def search(page, **filters):

@@ -7,15 +7,13 @@ from playwright.sync_api import expect
 from db import cards
 from tests.conftest import actor_of
 from tests.e2e.conftest import sign_in
+from tests.e2e.steps import open_admin
 
 ADMIN = "9900000000001"
 
 
 def open_cards(page, live):
-    sign_in(page, live, ADMIN)
-    page.goto(f"{live}/admin/")
-    page.get_by_role("navigation", name="出口收汇菜单").get_by_role("link", name="IC卡管理").click()
-    expect(page.get_by_role("heading", name="IC卡管理")).to_be_visible()
+    open_admin(page, live, "IC卡管理")
 
 
 def row_of(page, card_no):

@@ -5,15 +5,13 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
+from tests.e2e.steps import open_admin
 
 ADMIN = "9900000000001"
 
 
 def open_codes(page, live):
-    sign_in(page, live, ADMIN)
-    page.goto(f"{live}/admin/")
-    page.get_by_role("navigation", name="出口收汇菜单").get_by_role("link", name="代码表").click()
-    expect(page.get_by_role("heading", name="代码表", exact=True)).to_be_visible()
+    open_admin(page, live, "代码表")
 
 
 def choose_file(page, table: str, data: bytes, name="codes.csv"):
