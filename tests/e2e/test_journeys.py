@@ -41,11 +41,17 @@ def role(browser, live):
         context.close()
 
 
+def look_up(page, number: str):
+    """Type a 核销单号 and 开始查找, waiting for the answer: a click before it lands on the list it replaces."""
+    page.get_by_label("核销单号").fill(number)
+    with page.expect_response(lambda response: f"={number}" in response.url):
+        page.get_by_role("button", name="开始查找").click()
+
+
 def find_in(page, menu: str, number: str):
     """Open a menu entry, look the form up by 核销单号 and open it from the one row found."""
     open_menu(page, menu)
-    page.get_by_label("核销单号").fill(number)
-    page.get_by_role("button", name="开始查找").click()
+    look_up(page, number)
     expect(rows(page)).to_have_count(1)
     page.get_by_role("link", name=number, exact=True).click()
 
@@ -103,14 +109,14 @@ def test_a_form_from_application_to_write_off(role, demo):
     expect(enterprise.get_by_text("交单成功")).to_be_visible()
 
     open_menu(bureau, "交单接收")
-    bureau.get_by_label("核销单号").fill(number)
-    bureau.get_by_role("button", name="开始查找").click()
+    look_up(bureau, number)
+    expect(bureau.get_by_role("checkbox", name=re.compile("^标记 "))).to_have_count(1)  # the list found
     bureau.get_by_label(f"标记 {number}").check()
     bureau.get_by_role("button", name="接收").click()
     expect(bureau.get_by_role("table", name="处理结果")).to_contain_text("接收成功")
     open_menu(bureau, "核销")
-    bureau.get_by_label("核销单号").fill(number)
-    bureau.get_by_role("button", name="开始查找").click()
+    look_up(bureau, number)
+    expect(rows(bureau)).to_have_count(1)
     bureau.get_by_role("link", name=number, exact=True).click()
     expect(bureau.get_by_role("tabpanel")).to_contain_text("10,000.00")  # 800 × 12.50, beside the amount
     bureau.get_by_label("收汇金额").fill("10000")
@@ -136,8 +142,7 @@ def test_wrong_port_revoked_then_registered_again(role, demo):
     wrong = role(CUSTOMS_5300)
     right = role(CUSTOMS_5700)
     open_menu(right, "报关验核")
-    right.get_by_label("核销单号").fill(number)
-    right.get_by_role("button", name="开始查找").click()
+    look_up(right, number)
     expect(rows(right)).to_have_count(0)  # registered elsewhere: not this 关区's to use
 
     find_in(enterprise, "撤销备案", number)
@@ -152,8 +157,7 @@ def test_wrong_port_revoked_then_registered_again(role, demo):
     find_in(right, "报关验核", number)
     expect(right.get_by_role("heading", name=f"报关验核 · 核销单 {number}")).to_be_visible()
     open_menu(wrong, "报关验核")
-    wrong.get_by_label("核销单号").fill(number)
-    wrong.get_by_role("button", name="开始查找").click()
+    look_up(wrong, number)
     expect(rows(wrong)).to_have_count(0)
     assert state_of(demo, number) == "registered"
 
@@ -215,8 +219,7 @@ def test_faq_10_3_released_but_unused_supplemented_then_submitted(role, demo):
                   if owner_of(demo, n) == "4403910001")
     enterprise = role(OPERATOR_A)
     open_menu(enterprise, "企业交单")
-    enterprise.get_by_label("核销单号").fill(number)
-    enterprise.get_by_role("button", name="开始查找").click()
+    look_up(enterprise, number)
     expect(enterprise.get_by_text("海关使用状态为未用，货物已放行的请联系海关补验")).to_be_visible()
 
     customs = role(CUSTOMS_5700)
