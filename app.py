@@ -5,7 +5,7 @@ from flask_wtf.csrf import CSRFProtect
 
 import settings
 from blueprints import _auth as auth_setup
-from blueprints import _errors, _http, _nav, health, register_blueprints
+from blueprints import _errors, _http, _nav, _requestlog, health, register_blueprints
 from db.engine import Database
 from db.engine import init_app as init_db
 from db.rules import Settings
@@ -26,7 +26,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or settings.secret_key(instance)
 
     init_db(app, app.config.get("DATABASE") or Database(app.config["DATABASE_URL"], Settings.from_config(app.config)))
-    health.init_app(app)  # first: a probe skips the login, CSRF and session hooks
+    _requestlog.init_app(app)  # first: every request gets its id and its log line
+    health.init_app(app)  # next: a probe skips the login, CSRF and session hooks
     csrf.init_app(app)
     htmx.init_app(app)
     auth_setup.init_app(app)

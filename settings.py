@@ -10,6 +10,8 @@ class Defaults:
     SECRET_KEY = None  # None: generated once and kept under the instance folder
     REDIS_URL = None  # optional shared store for login rate limiting across instances
     PROXY_COUNT = 0  # proxies in front of the app whose X-Forwarded-For to trust
+    LOG_FORMAT = "plain"  # the request log: "plain" (one line of text per request) or "json"
+    INSTANCE_NAME = None  # names this instance in the request log; None: the host name
     HOST = "127.0.0.1"
     PORT = 8000
     THREADS = 4

@@ -4,6 +4,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from blueprints._htmx import wants_fragment
+from blueprints._requestlog import request_id
 
 MESSAGES = {
     400: "请求有误，请返回重试",
@@ -19,7 +20,8 @@ MESSAGES = {
 def init_app(app):
     def page(code: int, message: str):
         template = "errors/_message.html" if wants_fragment() else "errors/error.html"
-        response = app.make_response((render_template(template, code=code, message=message), code))
+        html = render_template(template, code=code, message=message, request_id=request_id())
+        response = app.make_response((html, code))
         if wants_fragment():  # show it in the page's message area, whatever the request targeted
             response.headers["HX-Retarget"] = "#messages"
             response.headers["HX-Reswap"] = "innerHTML"
@@ -38,5 +40,5 @@ def init_app(app):
 
     @app.errorhandler(Exception)
     def server_error(error):
-        app.logger.exception("unhandled error")
+        app.logger.exception("unhandled error, request %s", request_id())
         return page(500, MESSAGES[500])

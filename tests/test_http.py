@@ -4,7 +4,7 @@ import pytest
 
 from tests.conftest import login
 
-OPEN = {"auth.login", "static"}
+OPEN = {"auth.login", "static", "healthz"}  # /healthz: "ok" or "fail", nothing else
 
 
 def _protected_rules(app):
