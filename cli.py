@@ -41,7 +41,10 @@ def init_db():
     from db import migrate
 
     app = _app()
-    added = migrate.init_db(_db(app))
+    try:
+        added = migrate.init_db(_db(app))
+    except migrate.SchemaNewerThanCode as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"database ready: {_safe_url(_db(app).url)} ({added} codes loaded)")
 
 
