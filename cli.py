@@ -120,6 +120,23 @@ def backup(target):
     click.echo(f"backup written to {target}")
 
 
+@main.command(help="Restore a SQLite backup over the database (stop the app first). PostgreSQL: pg_restore.")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="replace a database that holds data")
+def restore(source, force):
+    from db import restore as restores
+
+    db = _db(_app())
+    try:
+        restored = restores.restore(db, source, force=force)
+    except restores.RestoreError as error:
+        raise click.ClickException(str(error)) from None
+    counts = ", ".join(f"{name} {count}" for name, count in restored.rows.items() if name != "alembic_version")
+    click.echo(f"restored {source} into {_safe_url(db.url)}: {counts}")
+    click.echo(restored.verdict.message)
+    sys.exit(0 if restored.verdict.ok else 1)
+
+
 @main.command("verify-audit", help="Verify the audit trail's hash chain.")
 def verify_audit():
     from db import audit
