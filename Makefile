@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HTMX_VERSION ?= 2.0.11
 
-.PHONY: run test lint test-sqlite test-postgresql setup setup-test browser services htmx bench clean
+.PHONY: run test lint test-sqlite test-postgresql setup setup-test browser services nginx htmx bench clean
 
 $(BIN)/eportfx: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,10 +23,14 @@ $(VENV)/.test-deps: pyproject.toml $(BIN)/eportfx
 	$(BIN)/pip install -q -e ".[test]"
 	touch $@
 
-setup-test: $(VENV)/.test-deps browser services
+setup-test: $(VENV)/.test-deps browser services nginx
 
 browser:  # Debian's Chromium for Playwright (its own browser download is not reachable here)
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+
+nginx:  # Debian's nginx with the brotli module, for the deploy/nginx.conf tests (not started as a service)
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq --no-install-recommends nginx-light libnginx-mod-http-brotli-filter)
 
 services:  # the PostgreSQL and Redis the tests talk to
 	@pg_isready -q -h 127.0.0.1 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
@@ -34,8 +38,10 @@ services:  # the PostgreSQL and Redis the tests talk to
 
 test: setup-test lint test-sqlite test-postgresql
 
-lint:
+lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec compose.yaml
 
 # three workers keep both cores busy while the browser waits; each worker makes its own databases
 test-sqlite:

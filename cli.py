@@ -33,7 +33,13 @@ def serve(host, port, threads):
     app = _app()
     host, port = host or app.config["HOST"], port or app.config["PORT"]
     click.echo(f"eport-fx on http://{host}:{port}/  database: {_safe_url(_db(app).url)}")
-    waitress.serve(app, host=host, port=port, threads=threads or app.config["THREADS"], ident="eportfx")
+    waitress.serve(app, host=host, port=port, threads=threads or app.config["THREADS"], **waitress_options(app))
+
+
+def waitress_options(app) -> dict:
+    """Behind EPORTFX_PROXY_COUNT proxies, waitress passes their X-Forwarded-* headers on to the app's
+    ProxyFix (waitress 3 drops them by default, and every client would look like the proxy)."""
+    return {"ident": "eportfx", "clear_untrusted_proxy_headers": not app.config["PROXY_COUNT"]}
 
 
 @main.command("init-db", help="Create or upgrade the schema (Alembic) and load the code tables. Idempotent.")
