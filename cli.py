@@ -18,6 +18,16 @@ def _db(app):
     return app.extensions["eportfx_db"]
 
 
+def _migrate(db) -> int:
+    """Upgrade the schema in place; a database newer than this release is refused with the reason."""
+    from db import migrate
+
+    try:
+        return migrate.init_db(db)
+    except migrate.SchemaNewerThanCode as error:
+        raise click.ClickException(str(error)) from None
+
+
 @click.group(help="eport-fx 出口收汇系统")
 def main():
     pass
@@ -46,22 +56,23 @@ def waitress_options(app) -> dict:
 def init_db():
     from db import migrate
 
-    app = _app()
-    try:
-        added = migrate.init_db(_db(app))
-    except migrate.SchemaNewerThanCode as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(f"database ready: {_safe_url(_db(app).url)} ({added} codes loaded)")
+    db = _db(_app())
+    with db.engine.connect() as connection:
+        before = ", ".join(sorted(migrate.database_heads(connection))) or "empty"
+    added = _migrate(db)
+    after = ", ".join(sorted(migrate.code_heads()))
+    schema = f"schema {after}" if before == after else f"schema {before} → {after}"
+    click.echo(f"database ready: {_safe_url(db.url)} ({schema}, {added} codes loaded)")
 
 
 @main.command("seed-demo", help="Add the demo cards and demo data; --forms N adds N more forms.")
 @click.option("--forms", "extra", type=int, default=0, help="extra forms for scale tests (up to 1,000,000+)")
 def seed_demo(extra):
-    from db import bulk, migrate, seed
+    from db import bulk, seed
 
     app = _app()
     db = _db(app)
-    migrate.init_db(db)
+    _migrate(db)
     if seed.seed_demo(db):
         click.echo("demo cards and data created; every demo card's password is 88888888")
     else:

@@ -64,6 +64,7 @@ def test_upgrade_from_the_first_revision_keeps_every_row(databases, demo, tmp_pa
 
     result = _init_db(old, tmp_path)
     assert result.exit_code == 0, result.output
+    assert f"schema {_first_revision()} → {', '.join(sorted(migrate.code_heads()))}" in result.output
 
     assert _counts(old, tables) == before
     with old.engine.connect() as connection:
