@@ -13,10 +13,12 @@ ENDPOINT = "healthz"
 
 def healthz():
     try:
-        ok = migrate.schema_is_current(get_db())
+        problem = migrate.schema_problem(get_db())
     except Exception as error:  # any database failure is a "fail"
-        current_app.logger.warning("health check: database unreachable: %s", type(error).__name__)
-        ok = False
+        problem = f"database unreachable: {type(error).__name__}"
+    if problem:
+        current_app.logger.warning("health check failed: %s", problem)
+    ok = problem is None
     headers = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
     return ("ok\n" if ok else "fail\n"), (200 if ok else 503), headers
 

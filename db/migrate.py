@@ -40,10 +40,15 @@ def database_heads(connection) -> frozenset[str]:
     return frozenset(MigrationContext.configure(connection).get_current_heads())
 
 
-def schema_is_current(db: Database) -> bool:
-    """True when the database answers and its schema is at this release's newest revision."""
+def schema_problem(db: Database) -> str | None:
+    """None when the database answers and its schema is at this release's newest revision; else why not.
+    Raises the driver's error when the database does not answer."""
     with db.engine.connect() as connection:
-        return database_heads(connection) == code_heads()
+        found = database_heads(connection)
+    if found == code_heads():
+        return None
+    return (f"schema at {', '.join(sorted(found)) or 'nothing'}, this release expects "
+            f"{', '.join(sorted(code_heads()))} (eportfx init-db)")
 
 
 def upgrade(db: Database) -> None:
