@@ -182,3 +182,14 @@ def test_nginx_serves_the_app_with_tls_compression_and_caching(proxied, tmp_path
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze is not installed")
+def test_systemd_units_verify(tmp_path):
+    eportfx = BIN / "eportfx"
+    for name in ("eportfx.service", "eportfx-backup.service", "eportfx-backup.timer"):
+        text = (ROOT / "deploy" / name).read_text().replace("/opt/eportfx/bin/eportfx", str(eportfx))
+        (tmp_path / name).write_text(text)
+    result = subprocess.run(["systemd-analyze", "verify", "--man=no", "eportfx.service", "eportfx-backup.service",
+                             "eportfx-backup.timer"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
