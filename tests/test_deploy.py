@@ -17,10 +17,15 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from db.engine import Database
+from tests.conftest import BACKEND
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 BROTLI = Path("/usr/share/nginx/modules/ngx_http_brotli_filter_module.so")
+pytestmark = pytest.mark.skipif(BACKEND != "sqlite", reason="the deployment files do not depend on the database: "
+                                                               "checked once, on the SQLite run")
 needs_nginx = pytest.mark.skipif(not NGINX, reason="nginx is not installed (make nginx: Debian's nginx-light)")
 
 
@@ -193,3 +198,12 @@ def test_systemd_units_verify(tmp_path):
     result = subprocess.run(["systemd-analyze", "verify", "--man=no", "eportfx.service", "eportfx-backup.service",
                              "eportfx-backup.timer"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_image_health_probe(proxied, tmp_path):
+    app, port = proxied
+    probe = [sys.executable, str(ROOT / "deploy" / "healthcheck.py")]
+    assert subprocess.run(probe, env={"EPORTFX_PORT": str(port)}, timeout=30).returncode == 0
+    assert subprocess.run(probe, env={"EPORTFX_PORT": str(_free_port())}, timeout=30).returncode == 1
+    app.extensions["eportfx_db"] = Database(f"sqlite:///{tmp_path}/gone/eportfx.db")  # the database is gone
+    assert subprocess.run(probe, env={"EPORTFX_PORT": str(port)}, timeout=30).returncode == 1

@@ -6,6 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import BACKEND
+
+pytestmark = pytest.mark.skipif(BACKEND != "sqlite", reason="the package does not depend on the database: "
+                                                               "installed once, on the SQLite run")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 RUN_INSTALLED = """

@@ -99,6 +99,8 @@ def test_restore_refuses_what_is_not_a_backup(tmp_path):
 @pytest.mark.skipif(not shutil.which("pg_restore"), reason="pg_dump / pg_restore are not installed")
 def test_postgresql_pg_dump_while_writing_and_pg_restore(app, demo, tmp_path):
     backup = _backup_while_writing(app, demo, tmp_path)
+    told = _run(demo.url, tmp_path, "restore", str(backup))
+    assert told.exit_code == 1 and "for PostgreSQL use pg_restore" in told.output
     name = f"ops_restore_{uuid.uuid4().hex[:8]}"
     admin = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
