@@ -120,7 +120,7 @@ def proxied(demo, tmp_path):
     from cli import waitress_options
 
     app = create_app({"TESTING": True, "DATABASE": demo, "DATABASE_URL": demo.url, "SECRET_KEY": "test-secret",
-                      "INSTANCE": str(tmp_path), "PROXY_COUNT": 1})
+                      "LOGIN_RATE_PER_MINUTE": 10_000, "INSTANCE": str(tmp_path), "PROXY_COUNT": 1})
     server = create_server(app, host="127.0.0.1", port=0, threads=2, **waitress_options(app))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

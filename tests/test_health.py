@@ -11,7 +11,7 @@ def _app(database, tmp_path):
     from app import create_app
 
     return create_app({"TESTING": True, "DATABASE": database, "DATABASE_URL": database.url,
-                       "SECRET_KEY": "test-secret", "INSTANCE": str(tmp_path)})
+                       "LOGIN_RATE_PER_MINUTE": 10_000, "SECRET_KEY": "test-secret", "INSTANCE": str(tmp_path)})
 
 
 def test_ok_without_login_or_session(client):

@@ -35,7 +35,7 @@ def _app(demo, tmp_path, **config):
     from app import create_app
 
     return create_app({"TESTING": True, "DATABASE": demo, "DATABASE_URL": demo.url, "SECRET_KEY": "test-secret",
-                       "INSTANCE": str(tmp_path), "INSTANCE_NAME": "web1", **config})
+                       "LOGIN_RATE_PER_MINUTE": 10_000, "INSTANCE": str(tmp_path), "INSTANCE_NAME": "web1", **config})
 
 
 PLAIN = re.compile(r"^(\S+) web1 ([0-9a-f]{8}) (GET|POST) (\S+) (\d{3}) (\d+\.\d)ms (\S+)$")
