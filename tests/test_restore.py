@@ -138,3 +138,29 @@ def _restore_again(admin, backup) -> dict[str, int]:
         again.dispose()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="eportfx restore reads SQLite backups")
+def test_restore_upgrades_a_backup_from_an_earlier_release(demo, tmp_path):
+    from alembic import command
+
+    from db import migrate
+    from tests.test_upgrade import _copy_rows, _first_revision
+
+    old = Database(f"sqlite:///{tmp_path / 'old-release.backup'}")
+    with old.write_connection() as connection:
+        command.upgrade(migrate._config(connection), _first_revision())
+    tables = _copy_rows(demo, old)
+    expected = {name: count for name, count in row_counts(old).items() if name in tables}
+    old.dispose()
+
+    restored_url = f"sqlite:///{tmp_path / 'restored.db'}"
+    result = _run(restored_url, tmp_path, "restore", str(tmp_path / "old-release.backup"))
+    assert result.exit_code == 0, result.output
+    restored = Database(restored_url)
+    with restored.engine.connect() as connection:
+        assert migrate.database_heads(connection) == migrate.code_heads()
+    assert {name: count for name, count in row_counts(restored).items() if name in tables} == expected
+    assert _verified(restored).ok
+    with old.engine.connect() as connection:  # the backup itself is left as it was
+        assert migrate.database_heads(connection) == {_first_revision()}
