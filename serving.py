@@ -12,6 +12,7 @@ import socket
 import sys
 import time
 
+STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 RESPAWN_PAUSE = 1.0  # a worker that dies within this many seconds of its start is restarted after a pause
 
 
@@ -36,6 +37,8 @@ def run(make_app, host: str, port: int, *, workers: int, threads: int, log=print
     stopping = False
 
     def start():
+        # signals wait until the worker has its own handlers and the parent knows the worker's pid
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         pid = os.fork()
         if pid == 0:  # the worker: never returns
             status = 1
@@ -45,6 +48,7 @@ def run(make_app, host: str, port: int, *, workers: int, threads: int, log=print
             finally:
                 os._exit(status)
         children[pid] = time.monotonic()
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
     def stop(_signum, _frame):
         nonlocal stopping
@@ -82,6 +86,7 @@ def _worker(make_app, sock, threads):
 
     signal.signal(signal.SIGTERM, leave)
     signal.signal(signal.SIGINT, leave)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     app = make_app()
     waitress.serve(app, sockets=[sock], threads=threads, ident="eportfx", _quiet=True)
     sys.stdout.flush()

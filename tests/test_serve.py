@@ -69,8 +69,11 @@ def _wait_until(check, seconds=20.0):
 
 def _answers(port: int) -> bool:
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", "/login")
+        ok = conn.getresponse().status == 200
+        conn.close()
+        return ok
     except OSError:
         return False
 
@@ -84,7 +87,7 @@ def server(tmp_path):
     port = _free_port()
     process = subprocess.Popen([*command, "serve", "--workers", "2", "--threads", "2", "--port", str(port)],
                                env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert _wait_until(lambda: _answers(port)), "the server never answered"
+    assert _wait_until(lambda: _answers(port), 60), "the server never answered"
     yield process, port
     for conn in _open:
         conn.close()
@@ -96,8 +99,8 @@ def server(tmp_path):
 
 def test_two_workers_answer_a_dead_one_is_replaced_and_sigterm_stops_all(server):
     process, port = server
+    assert _wait_until(lambda: len(_workers(process.pid)) == 2), "two workers start"
     workers = _workers(process.pid)
-    assert len(workers) == 2
     seen = set()
     for _ in range(60):  # the kernel hands each connection to whichever worker accepts first
         status, client_port = _get(port)
