@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HTMX_VERSION ?= 2.0.11
 
-.PHONY: run test lint test-sqlite test-postgresql setup setup-test browser services nginx htmx bench clean
+.PHONY: run test lint test-sqlite test-postgresql setup setup-test browser services nginx htmx bench bench-load wrk clean
 
 $(BIN)/eportfx: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,13 @@ htmx:  # fetch htmx again from the npm registry by version
 bench: setup
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.query
+
+wrk:  # Debian's wrk drives bench.load
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+
+bench-load: setup wrk
+	$(BIN)/python -m bench.load --forms 10000 --workers 1
+	$(BIN)/python -m bench.load --forms 10000 --workers 2
 
 clean:
 	rm -rf $(VENV) instance

@@ -33,23 +33,22 @@ def main():
     pass
 
 
-@main.command(help="Serve the app with waitress.")
+@main.command(help="Serve the app with waitress: --workers processes, each with --threads threads.")
 @click.option("--host", default=None, help="default EPORTFX_HOST or 127.0.0.1")
 @click.option("--port", type=int, default=None, help="default EPORTFX_PORT or 8000")
-@click.option("--threads", type=int, default=None, help="default EPORTFX_THREADS or 4")
-def serve(host, port, threads):
-    import waitress
+@click.option("--threads", type=int, default=None, help="threads per worker; default EPORTFX_THREADS or 4")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="processes sharing one socket; default EPORTFX_WORKERS or the number of cores")
+def serve(host, port, threads, workers):
+    import serving
 
-    app = _app()
+    app = _app()  # reads the settings and makes the secret key once, before any worker starts
     host, port = host or app.config["HOST"], port or app.config["PORT"]
+    threads = threads or app.config["THREADS"]
+    workers = workers or int(app.config.get("WORKERS") or 0) or serving.default_workers()
+    _db(app).dispose()  # no connection crosses the fork: each worker makes its own engine
     click.echo(f"eport-fx on http://{host}:{port}/  database: {_safe_url(_db(app).url)}")
-    waitress.serve(app, host=host, port=port, threads=threads or app.config["THREADS"], **waitress_options(app))
-
-
-def waitress_options(app) -> dict:
-    """Behind EPORTFX_PROXY_COUNT proxies, waitress passes their X-Forwarded-* headers on to the app's
-    ProxyFix (waitress 3 drops them by default, and every client would look like the proxy)."""
-    return {"ident": "eportfx", "clear_untrusted_proxy_headers": not app.config["PROXY_COUNT"]}
+    sys.exit(serving.run(_app, host, port, workers=workers, threads=threads, log=click.echo))
 
 
 @main.command("init-db", help="Create or upgrade the schema (Alembic) and load the code tables. Idempotent.")

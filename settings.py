@@ -15,6 +15,7 @@ class Defaults:
     HOST = "127.0.0.1"
     PORT = 8000
     THREADS = 4
+    WORKERS = 0  # serving processes; 0: the number of cores
     FORM_NUMBER_WIDTH = 9  # 核销单号 digits
     FIRST_FORM_NUMBER = 286000001  # the bureau's first number when its stock is empty
     MAX_APPLY_QUANTITY = 100  # 核销单申请: most forms one application may ask for

@@ -117,7 +117,7 @@ def proxied(demo, tmp_path):
     from waitress.server import create_server
 
     from app import create_app
-    from cli import waitress_options
+    from serving import waitress_options
 
     app = create_app({"TESTING": True, "DATABASE": demo, "DATABASE_URL": demo.url, "SECRET_KEY": "test-secret",
                       "LOGIN_RATE_PER_MINUTE": 10_000, "INSTANCE": str(tmp_path), "PROXY_COUNT": 1})
