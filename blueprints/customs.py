@@ -11,13 +11,14 @@ from sqlmodel import select
 
 from blueprints._auth import actor, require
 from blueprints._htmx import render, submitter, wants_fragment
-from blueprints.forms import Walk, detail_or_404, list_context, walk
+from blueprints._lists import ListArgs, form_names, page_of
+from blueprints.forms import Walk, detail_or_404, walk
 from blueprints.portal import dashboard_context
 from db import clock, codes, declarations, details, workflow
 from db.engine import get_db, get_session
 from db.lists import candidates
 from db.models import CardKind, Declaration, Form, FormState
-from db.queries import PAGE_SIZE, Condition, Page, declaration_select, form_select, neighbours, page
+from db.queries import PAGE_SIZE, Condition, Page, declaration_select, form_select, neighbours
 from db.rules import Action, number_message, valid_number, why_not
 
 bp = Blueprint("customs", __name__, url_prefix="/customs")
@@ -120,31 +121,16 @@ def home():
 
 # ── the lists ────────────────────────────────────────────────────────────────────────────────
 
-@dataclass
-class Position:
-    """Which page of a list is shown: kept in the batch form so that 全选 and the actions re-show it."""
-
-    number: str = ""
-    after: str = ""
-    before: str = ""
-
-    @classmethod
-    def read(cls, source, prefix: str = "") -> "Position":
-        def get(name):
-            return (source.get(prefix + name) or "").strip()[:20]
-
-        def key(name):  # paging keys are 核销单号 or 报关单号: digits, or nothing
-            value = get(name)
-            return value if value.isascii() and value.isdigit() else ""
-
-        return cls(get("number"), key("after"), key("before"))
+def _position(source, prefix: str = "") -> ListArgs:
+    """Which page of a list is shown: kept in the batch form (at_*) so that 全选 and the actions re-show it."""
+    return ListArgs.from_request("number", source=source, prefix=prefix)
 
 
 def _list(listing: Listing):
     """GET: a page of the list (with 查找); POST: the batch button or 全选 on the marked rows."""
     results, marked, message = None, set(), None
     if request.method == "POST":
-        position = Position.read(request.form, "at_")
+        position = _position(request.form, "at_")
         numbers = request.form.getlist("number")
         if submitter("select_all"):
             marked = None  # every row of the page, once it is read
@@ -155,7 +141,7 @@ def _list(listing: Listing):
         else:
             results = BATCH[listing.action](db=get_db(), actor=actor(), numbers=numbers)
     else:
-        position = Position.read(request.args)
+        position = _position(request.args)
     shown, empty_message = _page(listing, position)
     context = dict(listing=listing, tabs=TABS, position=position, results=results, message=message,
                    **_rows_context(listing, shown, position, empty_message))
@@ -165,12 +151,11 @@ def _list(listing: Listing):
     return render("customs/list.html", "customs/_rows.html", **context)
 
 
-def _page(listing: Listing, position: Position) -> tuple[Page, str | None]:
-    number = position.number
+def _page(listing: Listing, position: ListArgs) -> tuple[Page, str | None]:
+    number = position["number"]
     if number and not valid_number(number, get_db().settings):
         return Page([]), number_message(get_db().settings)
-    shown = page(get_session(), listing.select(number or None), after=position.after or None,
-                 before=position.before or None)
+    shown = page_of(listing.select(number or None), position)
     if number and not shown.rows:
         return shown, _why_absent(listing, number)
     return shown, None
@@ -188,12 +173,12 @@ def _why_absent(listing: Listing, number: str) -> str:
     return f"核销单 {number}（{detail.status['海关使用状态']}，{state}）不在{listing.tab or listing.title}中"
 
 
-def _rows_context(listing: Listing, shown: Page, position: Position, empty_message) -> dict:
+def _rows_context(listing: Listing, shown: Page, position: ListArgs, empty_message) -> dict:
     """What the rows partial needs; `row_numbers` are the 核销单号 of the rows, in order."""
-    args = {"number": position.number} if position.number else {}
+    args = position.condition
     # `shown`, not `page`: render()'s first parameter is named page; the templates pass it on as page
     context = dict(shown=shown, mark=listing.batch, pager_endpoint=listing.endpoint, pager_args=args,
-                   empty_message=empty_message, link=listing.link, **list_context(shown))
+                   empty_message=empty_message, link=listing.link, **form_names(shown))
     if listing.of_declarations:
         forms = _forms_by_id({d.form_id for d in shown.rows})
         context.update(forms=forms, currencies=codes.names(get_session(), "currency"),
@@ -375,7 +360,7 @@ def _display_lines(lines: list[dict], rows: int) -> list[dict]:
     for line in (lines + [empty] * rows)[:max(rows, len(lines))]:
         quantity = declarations.parse_amount(line["quantity"])
         price = declarations.parse_amount(line["unit_price"])
-        total = declarations.LineInput("", "", quantity, "", price).total if quantity and price else None
+        total = declarations.line_total(quantity, price)
         shown.append({**line, "total": total})
     return shown
 

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from db import clock
 from db.actor import Actor
-from db.models import Declaration, DeclarationStatus, Form, FormApplication, FormState
+from db.models import Declaration, DeclarationStatus, Enterprise, Form, FormApplication, FormState
 from db.queries import QueryError, form_select
 from db.rules import RULES, Action, number_message, valid_number, why_not
 
@@ -121,3 +121,11 @@ def near_submit_end(actor: Actor, settings):
     cutoff = clock.today() - timedelta(days=settings.submit_period_days - settings.deadline_warning_days)
     return form_select(actor, states=[FormState.USED]).where(Form.id.in_(
         select(Declaration.form_id).where(Declaration.exported_on <= cutoff)))
+
+
+def enterprise_names(session: Session, rows) -> dict[int, str]:
+    """{enterprise id: name} for a page of forms (one query by primary key)."""
+    ids = {row.enterprise_id for row in rows if row.enterprise_id}
+    if not ids:
+        return {}
+    return dict(session.exec(select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ids))).all())
