@@ -14,7 +14,7 @@ from blueprints.portal import dashboard_context
 from db import accounts, audit, cards, codes
 from db.engine import get_db, get_session
 from db.models import CARD_KIND_LABELS, CardKind
-from db.workflow import Result
+from db.transaction import Result
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require(CardKind.ADMIN, fx=True))

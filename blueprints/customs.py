@@ -20,6 +20,7 @@ from db.lists import candidates
 from db.models import CardKind, Declaration, Form, FormState
 from db.queries import PAGE_SIZE, Condition, Page, declaration_select, form_select, neighbours
 from db.rules import Action, number_message, valid_number, why_not
+from db.transaction import Result
 
 bp = Blueprint("customs", __name__, url_prefix="/customs")
 bp.before_request(require(CardKind.CUSTOMS, fx=True))
@@ -255,11 +256,11 @@ def form(number):
     return render("customs/form.html", "forms/_tab.html", **context)
 
 
-def _act(number: str) -> tuple[Action | None, workflow.Result]:
+def _act(number: str) -> tuple[Action | None, Result]:
     """The action whose button was pressed, and what the domain answered."""
     chosen = submitter(*(a.name for a in FORM_PAGE_ACTIONS))
     if chosen is None:
-        return None, workflow.Result(False, "请选择要进行的操作", number)
+        return None, Result(False, "请选择要进行的操作", number)
     action = Action[chosen]
     if action is Action.REJECT_REVOKE:
         return action, workflow.reject_revoke(db=get_db(), actor=actor(), number=number,

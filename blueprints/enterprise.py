@@ -19,6 +19,7 @@ from db.lists import candidates
 from db.models import ApplicationState, CardKind, FormState
 from db.queries import PAGE_SIZE, Page, QueryError
 from db.rules import Action, number_message, valid_number, why_not
+from db.transaction import Result
 
 bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
 bp.before_request(require(CardKind.OPERATOR, fx=True))
@@ -44,7 +45,7 @@ LOST = Screen(Action.ENTERPRISE_LOST, "核销单挂失", "enterprise.lost", "挂
 FORM_PAGES = {s.action: s.form_endpoint for s in (REGISTER, REVOKE, SUBMIT)}
 
 
-def _run(action: Action, numbers: list[str], port: str = "") -> list[workflow.Result]:
+def _run(action: Action, numbers: list[str], port: str = "") -> list[Result]:
     db, me = get_db(), actor()
     if action is Action.REGISTER:
         return workflow.register_port(db=db, actor=me, numbers=numbers, port=port)  # 口岸备案 / 批量备案
@@ -318,7 +319,7 @@ def _batch(screen: Screen, find):
         if pressed in ("lookup", "pick"):
             fragment, status = "enterprise/_port.html", 422 if port.error else 200
         elif len(numbers) > PAGE_SIZE:
-            results = [workflow.Result(False, f"每次最多标记 {PAGE_SIZE} 份核销单")]
+            results = [Result(False, f"每次最多标记 {PAGE_SIZE} 份核销单")]
         elif pressed == "act" and screen.question and numbers and not request.form.get("confirmed"):
             args = {k: request.args[k][:20] for k in ("number", "start", "count") if request.args.get(k)}
             return _confirmation(screen, numbers, None, url_for(screen.endpoint, **args, **_keys().keys),

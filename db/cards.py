@@ -8,7 +8,7 @@ from db import accounts, codes
 from db.actor import Actor
 from db.engine import Database
 from db.models import Card, CardKind, Enterprise
-from db.workflow import Result
+from db.transaction import Result
 
 STATUSES = {"locked": "已锁定", "must_change": "未改初始密码"}
 # kinds the data centre issues one at a time (an admin card is made from the command line)

@@ -24,7 +24,7 @@ from db.models import (
     RequestState,
 )
 from db.rules import Action, Settings
-from db.workflow import as_id
+from db.transaction import as_id
 
 
 def valid_id(value: int | None) -> bool:
