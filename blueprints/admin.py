@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from blueprints._auth import actor, require
-from blueprints._htmx import render, submitter, wants_fragment
+from blueprints._htmx import pressed, render, wants_fragment
 from blueprints._lists import ListArgs, page_of, whole
 from blueprints.portal import dashboard_context
 from db import accounts, audit, cards, codes
@@ -147,7 +147,7 @@ def codes_list():  # 代码表
 @bp.route("/codes/import", methods=["POST"], endpoint="import_codes")
 def codes_import():  # 导入: upload → preview; 确认导入 → write
     kind = _table(request.form.get("table"))
-    if submitter("confirm"):
+    if pressed("confirm"):
         result, checked = codes.import_csv(db=get_db(), actor=actor(), kind=kind,
                                            text=request.form.get("text", ""))
         if result.ok:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, render_template, request, url_for
 
 from blueprints._auth import actor, require
-from blueprints._htmx import render, submitter, wants_fragment
+from blueprints._htmx import pressed, render, wants_fragment
 from blueprints._lists import ListArgs, form_names, page_of, show, typed
 from blueprints.forms import detail_or_404, walk
 from blueprints.portal import dashboard_context
@@ -68,7 +68,7 @@ def application(application_id):  # 发放 / 驳回 / 领取
     if not requests.valid_id(application_id):
         abort(404)
     if request.method == "POST":
-        which = submitter("issue", "reject", "collect")
+        which = pressed("issue", "reject", "collect")
         common = {"db": db, "actor": actor(), "application_id": application_id}
         if which == "issue":
             result = workflow.issue_forms(**common, count=typed(request.form, "count"))
@@ -104,7 +104,7 @@ def permission(request_id):  # 批准 (with an expiry date) / 拒绝 (with a rea
     if not requests.valid_id(request_id):
         abort(404)
     if request.method == "POST":
-        which = submitter("grant", "refuse")
+        which = pressed("grant", "refuse")
         if which is None:
             abort(400)
         result = accounts.decide_permission(db=get_db(), actor=actor(), request_id=request_id, grant=which == "grant",
@@ -140,7 +140,7 @@ def _receipts(overdue: bool):
     q, bad_query = args["q"], _query(args)
     results, which = None, None
     if request.method == "POST":
-        which = submitter("select_all", "receive")
+        which = pressed("select_all", "receive")
         if which == "receive":
             results = workflow.receive(db=db, actor=me, numbers=request.form.getlist("number")[:100])
     stmt = (requests.unreceived(me, db.settings, q) if overdue

@@ -5,12 +5,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_htmx import make_response
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from sqlmodel import select
 
 from blueprints._auth import actor, require
-from blueprints._htmx import render, submitter, wants_fragment
+from blueprints._htmx import go, pressed, render
 from blueprints._lists import ListArgs, form_names, page_of
 from blueprints.forms import Walk, detail_or_404, walk
 from blueprints.portal import dashboard_context
@@ -133,9 +132,9 @@ def _list(listing: Listing):
     if request.method == "POST":
         position = _position(request.form, "at_")
         numbers = request.form.getlist("number")
-        if submitter("select_all"):
+        if pressed("select_all"):
             marked = None  # every row of the page, once it is read
-        elif not submitter(listing.action.name):
+        elif not pressed(listing.action.name):
             message = "请选择要进行的操作"
         elif len(numbers) > PAGE_SIZE:
             message = f"每次最多标记 {PAGE_SIZE} 条"
@@ -235,7 +234,7 @@ def form(number):
         if after is None:  # 确认撤销 clears the 使用口岸: the form has left this 关区
             done = "，已回到已发放，企业可重新备案" if outcome.ok else "（该核销单已不属本关区）"
             flash(f"核销单 {detail.form.number}：{outcome.message}{done}")
-            return _go_to(url_for("customs.revocations"))
+            return go(url_for("customs.revocations"))
         detail = after
     me, settings = actor(), get_db().settings
     refusals = {a: why_not(a, me, detail.form, detail.declaration, settings)
@@ -258,7 +257,7 @@ def form(number):
 
 def _act(number: str) -> tuple[Action | None, Result]:
     """The action whose button was pressed, and what the domain answered."""
-    chosen = submitter(*(a.name for a in FORM_PAGE_ACTIONS))
+    chosen = pressed(*(a.name for a in FORM_PAGE_ACTIONS))
     if chosen is None:
         return None, Result(False, "请选择要进行的操作", number)
     action = Action[chosen]
@@ -305,19 +304,19 @@ def verify_form(number):
     header, lines, rows = _typed_entry()
     errors, outcome, status = {}, None, 200
     if request.method == "POST":
-        if submitter("add_line"):
+        if pressed("add_line"):
             if rows < declarations.MAX_LINES:
                 rows += 1
             else:
                 errors["lines"] = f"商品最多 {declarations.MAX_LINES} 项"
-        elif submitter("verify"):
+        elif pressed("verify"):
             data, errors = declarations.parse(session, header, lines)
             status = 422 if errors else 200
             if data is not None:
                 outcome = workflow.record_declaration(db=get_db(), actor=me, number=detail.form.number, data=data)
                 if outcome.ok:
                     flash(outcome.message)
-                    return _go_to(url_for("customs.form", number=detail.form.number, tab="declaration"))
+                    return go(url_for("customs.form", number=detail.form.number, tab="declaration"))
                 status = 409
     context = dict(detail=detail, tab=request.args.get("tab", "form"), refusal=refusal, outcome=outcome,
                    show_entry=refusal is None or request.method == "POST", header=header,
@@ -369,11 +368,3 @@ def _display_lines(lines: list[dict], rows: int) -> list[dict]:
 def _code_options(session) -> dict[str, list[tuple[str, str]]]:
     return {table: sorted(codes.names(session, table).items())
             for label, table in declarations.HEADER_FIELDS.values() if table}
-
-
-def _go_to(url: str):
-    """After a change: 303 for a plain form; for htmx a full load of the next page (HX-Redirect), since
-    that page renders its fragment for htmx requests and would not fit the part that asked."""
-    if wants_fragment():
-        return make_response("", 204, redirect=url)
-    return redirect(url, 303)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from blueprints._auth import actor, require
-from blueprints._htmx import render, submitter, wants_fragment
+from blueprints._htmx import pressed, render, wants_fragment
 from blueprints._lists import ListArgs, form_names, page_of
 from blueprints.forms import walk
 from blueprints.portal import dashboard_context
@@ -261,7 +261,7 @@ def _form_page(screen: Screen, number: str):
     fragment, result, port, status = "forms/_tab.html", None, Port(), 200
     if request.method == "POST":
         fragment = "enterprise/_act.html"
-        looking = screen.action is Action.REGISTER and submitter("lookup", "pick")
+        looking = screen.action is Action.REGISTER and pressed("lookup", "pick")
         if screen.action is Action.REGISTER:
             port = port_lookup(request.form)
             fragment = "enterprise/_port.html" if looking else fragment
@@ -313,25 +313,25 @@ def _batch(screen: Screen, find):
     if request.method == "POST":
         fragment = "enterprise/_batch.html"
         numbers = request.form.getlist("number")
-        pressed = submitter("lookup", "pick", "all", "act")
-        port = port_lookup(request.form, quiet=pressed not in ("lookup", "pick"))
+        button = pressed("lookup", "pick", "all", "act")
+        port = port_lookup(request.form, quiet=button not in ("lookup", "pick"))
         marked = set(numbers)
-        if pressed in ("lookup", "pick"):
+        if button in ("lookup", "pick"):
             fragment, status = "enterprise/_port.html", 422 if port.error else 200
         elif len(numbers) > PAGE_SIZE:
             results = [Result(False, f"每次最多标记 {PAGE_SIZE} 份核销单")]
-        elif pressed == "act" and screen.question and numbers and not request.form.get("confirmed"):
+        elif button == "act" and screen.question and numbers and not request.form.get("confirmed"):
             args = {k: request.args[k][:20] for k in ("number", "start", "count") if request.args.get(k)}
             return _confirmation(screen, numbers, None, url_for(screen.endpoint, **args, **_keys().keys),
                                  url_for(screen.endpoint, **args))
-        elif pressed == "act":
+        elif button == "act":
             results, marked = _run(screen.action, numbers, port.code), set()
             get_session().expire_all()
     # after the action the list starts again: what was done has left it, the rest moved up
     keys = _keys() if results is None else ListArgs()
     found = find(screen.action)
     pg = listed(screen.action, found, keys)
-    if request.method == "POST" and submitter("all") and results is None:
+    if request.method == "POST" and pressed("all") and results is None:
         marked = {f.number for f in pg.rows}  # 全选: this page, at most 20
     return render("enterprise/batch.html", fragment, screen=screen, results=results, port=port, keys=keys.keys,
                   url=url_for(screen.endpoint, **found.args), port_label="备案口岸", status=status,
