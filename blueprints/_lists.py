@@ -1,5 +1,5 @@
 """Every list screen in one shape: the request's condition and paging key, parsed once
-(`ListArgs.from_request`); a page of a select() from db/, by key (`queries.page`); the whole page,
+(`ListArgs.from_request`); a page of a statement from db/, by key (`queries.page`); the whole page,
 or for htmx the rows fragment the page includes (`show`).
 
 Paging keys are 核销单号 / 报关单号 or row ids: ASCII digits, at most 20. Anything else (other

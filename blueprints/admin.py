@@ -79,7 +79,7 @@ def _cards_page(args, back: str, *, result=None, shown=(), status=200):
     session, listed = get_session(), None
     session.expire_all()  # after an action, show the cards as they are now, not as read before it
     try:
-        stmt = cards.card_select(session, filters)
+        stmt = cards.filtered(session, filters)
         listed = page_of(stmt, ListArgs.from_request(source=args), descending=True)
     except cards.FilterError as problem:
         result, status = Result(False, str(problem)), 422
@@ -184,7 +184,7 @@ def _audit_page(verdict):
     filters = {name: request.args.get(name, "").strip()[:40] for name in TRAIL_FILTERS}
     session, errors, events = get_session(), {}, None
     try:
-        stmt = audit.trail_select(session, **filters)
+        stmt = audit.trail(session, **filters)
         events = page_of(stmt, ListArgs.from_request(source=request.args), descending=True)
     except audit.TrailFilterError as problem:
         errors = problem.errors

@@ -13,7 +13,7 @@ from blueprints._htmx import pressed, render, wants_fragment
 from blueprints._lists import ListArgs, form_names, page_of, show, typed
 from blueprints.forms import detail_or_404, walk
 from blueprints.portal import dashboard_context
-from db import accounts, clock, details, requests, workflow
+from db import accounts, applications, clock, details, lists, workflow
 from db.engine import get_db, get_session
 from db.lists import candidates
 from db.models import ApplicationState, CardKind, RequestState
@@ -23,8 +23,8 @@ from db.rules import Action, number_message, receipt_overdue, valid_number, why_
 bp = Blueprint("bureau", __name__, url_prefix="/bureau")
 bp.before_request(require(CardKind.BUREAU, fx=True))
 
-APPLICATION_LISTS = {"pending": ("待发放", requests.pending_applications),
-                     "uncollected": ("待领取纸质单证", requests.uncollected_applications)}
+APPLICATION_LISTS = {"pending": ("待发放", applications.pending_applications),
+                     "uncollected": ("待领取纸质单证", applications.uncollected_applications)}
 CANCEL_REASONS = ("全额退关", "填错")  # 注销 (DESIGN §2); anything else is typed as 其他原因
 MAX_TEXT = 200
 
@@ -52,20 +52,20 @@ def _query(args: ListArgs) -> str | None:
 
 # ── 发单: 核销单申请 → 发放 / 驳回, then 领取纸质单证 ─────────────────────────────────────────────
 
-@bp.route("/applications")
-def applications():  # 发单
+@bp.route("/applications", endpoint="applications")
+def application_list():  # 发单
     show = request.args.get("show", "pending")
     show = show if show in APPLICATION_LISTS else "pending"
     session = get_session()
     rows = page_of(APPLICATION_LISTS[show][1](), ListArgs.from_request(source=request.args))
     return render("bureau/applications.html", "bureau/_applications.html", page=rows, show=show,
-                  lists=APPLICATION_LISTS, parties=requests.parties(session, rows.rows))
+                  lists=APPLICATION_LISTS, parties=applications.parties(session, rows.rows))
 
 
 @bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
 def application(application_id):  # 发放 / 驳回 / 领取
     result, db = None, get_db()
-    if not requests.valid_id(application_id):
+    if not applications.valid_id(application_id):
         abort(404)
     if request.method == "POST":
         which = pressed("issue", "reject", "collect")
@@ -79,12 +79,12 @@ def application(application_id):  # 发放 / 驳回 / 领取
         else:
             abort(400)
     session = get_session()
-    found = requests.application(session, application_id)
+    found = applications.application(session, application_id)
     if found is None:
         abort(404)
     return render("bureau/application.html", "bureau/_application.html", application=found, result=result,
-                  parties=requests.parties(session, [found]), typed=request.form,
-                  next_number=requests.next_form_number(session, db.settings),
+                  parties=applications.parties(session, [found]), typed=request.form,
+                  next_number=applications.next_form_number(session, db.settings),
                   status=422 if result and not result.ok else 200)
 
 
@@ -93,15 +93,15 @@ def application(application_id):  # 发放 / 驳回 / 领取
 @bp.route("/permissions")
 def permissions():  # 待审批的权限申请
     session = get_session()
-    rows = page_of(requests.pending_permissions(), ListArgs.from_request(source=request.args))
+    rows = page_of(applications.pending_permissions(), ListArgs.from_request(source=request.args))
     return render("bureau/permissions.html", "bureau/_permissions.html", page=rows,
-                  parties=requests.parties(session, rows.rows))
+                  parties=applications.parties(session, rows.rows))
 
 
 @bp.route("/permissions/<int:request_id>", methods=["GET", "POST"])
 def permission(request_id):  # 批准 (with an expiry date) / 拒绝 (with a reason)
     result = None
-    if not requests.valid_id(request_id):
+    if not applications.valid_id(request_id):
         abort(404)
     if request.method == "POST":
         which = pressed("grant", "refuse")
@@ -111,12 +111,12 @@ def permission(request_id):  # 批准 (with an expiry date) / 拒绝 (with a rea
                                             expires=typed(request.form, "expires"),
                                             reason=typed(request.form, "reason", MAX_TEXT))
     session = get_session()
-    found = requests.permission_request(session, request_id)
+    found = applications.permission_request(session, request_id)
     if found is None:
         abort(404)
     suggested = (clock.today() + timedelta(days=365)).strftime("%Y%m%d")
     return render("bureau/permission.html", "bureau/_permission.html", permission=found, result=result,
-                  parties=requests.parties(session, [found]), typed=request.form, suggested=suggested,
+                  parties=applications.parties(session, [found]), typed=request.form, suggested=suggested,
                   status=422 if result and not result.ok else 200)
 
 
@@ -143,11 +143,11 @@ def _receipts(overdue: bool):
         which = pressed("select_all", "receive")
         if which == "receive":
             results = workflow.receive(db=db, actor=me, numbers=request.form.getlist("number")[:100])
-    stmt = (requests.unreceived(me, db.settings, q) if overdue
+    stmt = (lists.unreceived(me, db.settings, q) if overdue
             else candidates(me, Action.RECEIVE, db.settings, q))
     rows = page_of(stmt, args)
     marked = {f.number for f in rows.rows} if which == "select_all" else set(request.form.getlist("number"))
-    late, late_exact = (0, True) if overdue else bounded_count(session, requests.unreceived(me, db.settings))
+    late, late_exact = (0, True) if overdue else bounded_count(session, lists.unreceived(me, db.settings))
     fragment = "bureau/_receipts.html" if request.method == "POST" else "bureau/_receipt_rows.html"
     return render(
         "bureau/receipts.html", fragment, overdue=overdue, endpoint=endpoint, q=q, results=results,

@@ -2,22 +2,20 @@
 (放行, 结关, 签发结汇联, 重签结汇联), 撤销确认, 补验 (manual §10.3). The scope is db.queries': a form
 of another 关区 is not in any list, its page is 404 and every action on it reads "未找到核销单"."""
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Callable
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
-from sqlmodel import select
 
 from blueprints._auth import actor, require
 from blueprints._htmx import go, pressed, render
 from blueprints._lists import ListArgs, form_names, page_of
 from blueprints.forms import Walk, detail_or_404, walk
 from blueprints.portal import dashboard_context
-from db import clock, codes, declarations, details, workflow
+from db import clock, codes, declarations, details, lists, workflow
 from db.engine import get_db, get_session
 from db.lists import candidates
-from db.models import CardKind, Declaration, Form, FormState
-from db.queries import PAGE_SIZE, Condition, Page, declaration_select, form_select, neighbours
+from db.models import CardKind
+from db.queries import PAGE_SIZE, Condition, Page, neighbours
 from db.rules import Action, number_message, valid_number, why_not
 from db.transaction import Result
 
@@ -36,16 +34,6 @@ BATCH = {
 FORM_PAGE_ACTIONS = (*BATCH, Action.REJECT_REVOKE)
 
 
-def _registered(me, settings):  # 备案数据: 已备案, 未用
-    return form_select(me, states=[FormState.REGISTERED])
-
-
-def _expiring(me, settings):  # the dashboard's 备案即将到期, with its cut-off
-    last = clock.today() - timedelta(days=settings.use_period_days - settings.deadline_warning_days)
-    return form_select(me, [Condition("registered_on", "before", f"{last + timedelta(days=1):%Y%m%d}")],
-                       states=[FormState.REGISTERED])
-
-
 @dataclass(frozen=True)
 class Listing:
     """One of the officer's lists: what it selects, where its rows lead, what its batch button is."""
@@ -55,7 +43,7 @@ class Listing:
     note: str
     action: Action  # the list's purpose: its batch button, and why a typed number is not in it
     batch: bool = False
-    forms: Callable | None = None  # (actor, settings) → select(Form); default: the action's candidates
+    forms: Callable | None = None  # (actor, settings) → the forms listed; default: the action's candidates
     conditions: tuple = ()  # a list of declarations: the status conditions of its tab
     tab: str = ""  # a list of declarations: the tab's label
 
@@ -67,14 +55,12 @@ class Listing:
     def via(self) -> str:
         return self.endpoint.split(".")[1]
 
-    def select(self, number: str | None = None):
+    def rows(self, number: str | None = None):
         """This list for the officer, or only the row of one 核销单号."""
         me, settings = actor(), get_db().settings
         if self.of_declarations:
-            narrow = [Condition("form_number", "eq", number)] if number else []
-            return declaration_select(me, [*self.conditions, *narrow])
-        stmt = self.forms(me, settings) if self.forms else candidates(me, self.action, settings)
-        return stmt.where(Form.number == number) if number else stmt
+            return lists.declarations_in(me, self.conditions, number)
+        return lists.only(self.forms(me, settings) if self.forms else candidates(me, self.action, settings), number)
 
     def link(self, number: str) -> str:
         """A row's 核销单号 leads to the entry (报关验核) or to the form's page, which walks this list."""
@@ -91,9 +77,9 @@ def _status(label: str, slip: str | None = None) -> tuple:
 
 LISTINGS = {listing.endpoint: listing for listing in [
     Listing("customs.registered", "备案数据", "本关区已备案、海关使用状态为未用的核销单。", Action.VERIFY,
-            forms=_registered),
+            forms=lists.registered),
     Listing("customs.expiring", "备案即将到期", "备案后使用期限即将届满的核销单，请及时验核。", Action.VERIFY,
-            forms=_expiring),
+            forms=lists.near_use_end),
     Listing("customs.verify", "报关验核", "点击核销单号录入出口报关单；验核后海关使用状态为已用。", Action.VERIFY),
     Listing("customs.revocations", "撤销确认",
             "企业申请撤销备案的核销单。确认撤销后核销单回到已发放，可重新备案；驳回撤销请点击核销单号填写原因。",
@@ -155,22 +141,11 @@ def _page(listing: Listing, position: ListArgs) -> tuple[Page, str | None]:
     number = position["number"]
     if number and not valid_number(number, get_db().settings):
         return Page([]), number_message(get_db().settings)
-    shown = page_of(listing.select(number or None), position)
+    shown = page_of(listing.rows(number or None), position)
     if number and not shown.rows:
-        return shown, _why_absent(listing, number)
+        return shown, lists.why_not_in(get_session(), actor(), listing.action, number, get_db().settings,
+                                       listing.tab or listing.title)
     return shown, None
-
-
-def _why_absent(listing: Listing, number: str) -> str:
-    """Why a typed 核销单号 is not in this list, in the manual's terms (another 关区's: not found)."""
-    detail = details.load(get_session(), actor(), number, get_db().settings)
-    if detail is None:
-        return f"未找到核销单 {number}"
-    reason = why_not(listing.action, actor(), detail.form, detail.declaration, get_db().settings)
-    if reason:
-        return f"核销单 {number}：{reason}"
-    state = FormState(detail.form.state).label
-    return f"核销单 {number}（{detail.status['海关使用状态']}，{state}）不在{listing.tab or listing.title}中"
 
 
 def _rows_context(listing: Listing, shown: Page, position: ListArgs, empty_message) -> dict:
@@ -180,19 +155,12 @@ def _rows_context(listing: Listing, shown: Page, position: ListArgs, empty_messa
     context = dict(shown=shown, mark=listing.batch, pager_endpoint=listing.endpoint, pager_args=args,
                    empty_message=empty_message, link=listing.link, **form_names(shown))
     if listing.of_declarations:
-        forms = _forms_by_id({d.form_id for d in shown.rows})
+        forms = lists.forms_by_id(get_session(), {d.form_id for d in shown.rows})
         context.update(forms=forms, currencies=codes.names(get_session(), "currency"),
                        row_numbers=[forms[d.form_id].number for d in shown.rows])
     else:
         context["row_numbers"] = [f.number for f in shown.rows]
     return context
-
-
-def _forms_by_id(form_ids: set[int]) -> dict[int, Form]:
-    """The forms of the declarations on a page (at most 20, by primary key)."""
-    if not form_ids:
-        return {}
-    return {f.id: f for f in get_session().exec(select(Form).where(Form.id.in_(form_ids))).all()}
 
 
 def _list_route(endpoint: str, rule: str, methods=("GET",)):
@@ -274,19 +242,12 @@ def _walk(listing: Listing | None, detail: details.FormDetail) -> Walk | None:
     tab = request.args.get("tab", "form")
     url = lambda n: url_for("customs.form", number=n, via=listing.via, tab=tab)  # noqa: E731
     if not listing.of_declarations:
-        return walk(listing.select(), detail.form.number, url, back=url_for(listing.endpoint))
+        return walk(listing.rows(), detail.form.number, url, back=url_for(listing.endpoint))
     if detail.declaration is None:
         return None
-    previous, following = neighbours(get_session(), listing.select(), detail.declaration.number)
-    forms = _forms_of_declarations([n for n in (previous, following) if n])
+    previous, following = neighbours(get_session(), listing.rows(), detail.declaration.number)
+    forms = lists.form_numbers_of(get_session(), (previous, following))
     return Walk(forms.get(previous), forms.get(following), url, back=url_for(listing.endpoint))
-
-
-def _forms_of_declarations(numbers: list[str]) -> dict[str, str]:
-    if not numbers:
-        return {}
-    return dict(get_session().exec(select(Declaration.number, Form.number).join(Form, Form.id == Declaration.form_id)
-                                   .where(Declaration.number.in_(numbers))).all())
 
 
 # ── 报关验核: the 出口报关单 entry ───────────────────────────────────────────────────────────

@@ -13,10 +13,10 @@ from blueprints._htmx import pressed, render, wants_fragment
 from blueprints._lists import ListArgs, form_names, page_of
 from blueprints.forms import walk
 from blueprints.portal import dashboard_context
-from db import codes, details, lists, queries, workflow
+from db import applications, codes, details, lists, workflow
 from db.engine import get_db, get_session
 from db.lists import candidates
-from db.models import ApplicationState, CardKind, FormState
+from db.models import ApplicationState, CardKind
 from db.queries import PAGE_SIZE, Page, QueryError
 from db.rules import Action, number_message, valid_number, why_not
 from db.transaction import Result
@@ -97,7 +97,7 @@ def _keys() -> ListArgs:
 
 @dataclass
 class Found:
-    stmt: object = None  # the list's select(); None when the search is wrong or not made yet
+    stmt: object = None  # the list's statement; None when the search is wrong or not made yet
     message: str | None = None
     args: dict = field(default_factory=dict)  # the search, as URL parameters
     number: str = ""  # the 核销单号 looked for
@@ -217,7 +217,7 @@ def submit_deadlines():
 
 @bp.route("/revoking")
 def revoking():  # 撤销中: waiting for customs
-    return _watch("撤销备案待海关确认", queries.form_select(actor(), states=[FormState.REVOKING]))
+    return _watch("撤销备案待海关确认", lists.revoking(actor()))
 
 
 # ── §四 核销单申请 ─────────────────────────────────────────────────────────────────────────────────
@@ -232,7 +232,7 @@ def apply():  # 核销单申请
             flash(result.message)
             return redirect(url_for(".apply"), 303)
         quantity = "" if result.ok else quantity
-    pg = page_of(lists.applications_select(actor()), _keys(), descending=True)
+    pg = page_of(applications.visible_to(actor()), _keys(), descending=True)
     return render("enterprise/apply.html", "enterprise/_apply.html", page=pg, result=result, quantity=quantity,
                   limit=get_db().settings.max_apply_quantity, application_label=lambda s: ApplicationState(s).label,
                   status=422 if result and not result.ok else 200)

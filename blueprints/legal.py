@@ -7,10 +7,9 @@ from blueprints._auth import actor, require
 from blueprints._htmx import render, wants_fragment
 from blueprints._lists import ListArgs, page_of, show
 from blueprints.portal import dashboard_context
-from db import accounts, clock
+from db import accounts, clock, lists
 from db.engine import get_db, get_session
 from db.models import CardKind, FormState, RequestState
-from db.queries import Condition, form_select
 from db.rules import number_message, valid_number
 
 bp = Blueprint("legal", __name__, url_prefix="/legal")
@@ -42,8 +41,7 @@ def forms():  # 本企业核销单: one 核销单号 and/or one 核销单状态;
     if args["number"] and not valid_number(args["number"], settings):
         message = number_message(settings)
     else:
-        conditions = [Condition("number", "eq", args["number"])] if args["number"] else []
-        stmt = form_select(actor(), conditions, states=[state] if state else None)
+        stmt = lists.by_number_and_state(actor(), args["number"], state)
         message = f"未找到核销单 {args['number']}" if args["number"] else None
     return show("legal/forms.html", "forms/_rows.html", stmt, args, number=args["number"], state=state,
                 states=[(s.value, s.label) for s in FormState], empty_message=message,

@@ -136,7 +136,7 @@ def _results(query: Query, editor: Editor):
     session = get_session()
     keys = ListArgs.from_request(source=request.args)
     try:
-        stmt = queries.business_select(query.business, actor(), query.conditions, session)
+        stmt = queries.combined(query.business, actor(), query.conditions, session)
     except QueryError as error:
         return _screen(query, editor, errors=error.errors, results={"error": error}, status=422,
                        fragment="query/_results.html")
@@ -192,7 +192,7 @@ def _detail(query: Query, detail, key: str, default_tab: str):
     tab = request.args.get("tab") if request.args.get("tab") in ("form", "declaration") else default_tab
     route = None
     try:
-        stmt = queries.business_select(query.business, actor(), query.conditions, get_session())
+        stmt = queries.combined(query.business, actor(), query.conditions, get_session())
     except QueryError:
         stmt = None  # a hand-edited URL: the page still shows, without 上一单 / 下一单
     if stmt is not None:
@@ -207,7 +207,7 @@ def export():  # 导出
     query = Query.from_request()
     session = get_session()
     try:
-        stmt = queries.business_select(query.business, actor(), query.conditions, session)
+        stmt = queries.combined(query.business, actor(), query.conditions, session)
     except QueryError as error:
         return _screen(query, Editor(next(iter(queries.fields_for(query.business, actor())))),
                        errors=error.errors, results={"error": error}, status=422)

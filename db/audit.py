@@ -114,7 +114,7 @@ class TrailFilterError(ValueError):
         self.errors = errors
 
 
-def trail_select(session: Session, *, card_no: str = "", action: str = "", form_number: str = "",
+def trail(session: Session, *, card_no: str = "", action: str = "", form_number: str = "",
                  date_from: str = "", date_to: str = ""):
     """select(AuditEvent) of the events meeting the filters, to be paged newest first
     (db.queries.page(..., descending=True)). Dates are China dates, YYYYMMDD or a start of one

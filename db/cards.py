@@ -35,7 +35,7 @@ class Filters:
         return {name: value for name, value in vars(self).items() if value}
 
 
-def card_select(session: Session, filters: Filters):
+def filtered(session: Session, filters: Filters):
     """select(Card) of the cards meeting `filters`; page it by key (newest first). Raises FilterError."""
     stmt = select(Card)
     if filters.card_no:

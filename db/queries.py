@@ -179,7 +179,7 @@ def declaration_select(actor: Actor, conditions: list[Condition] = (), *, sessio
     return _filtered(stmt, conditions, fields_for("declaration", actor), session, "declaration")
 
 
-def business_select(business: str, actor: Actor, conditions: list[Condition], session: Session):
+def combined(business: str, actor: Actor, conditions: list[Condition], session: Session):
     """组合查询: the select of the chosen business (核销单 or 报关单)."""
     if business == "declaration":
         return declaration_select(actor, conditions, session=session)
