@@ -15,7 +15,7 @@ from db import clock, codes, declarations, details, lists, workflow
 from db.engine import get_db, get_session
 from db.lists import candidates
 from db.models import CardKind
-from db.queries import PAGE_SIZE, Condition, Page, neighbours
+from db.queries import PAGE_SIZE, Page, neighbours
 from db.rules import Action, number_message, valid_number, why_not
 from db.transaction import Result
 
@@ -70,11 +70,6 @@ class Listing:
         return url_for("customs.form", number=number, via=self.via, **tab)
 
 
-def _status(label: str, slip: str | None = None) -> tuple:
-    conditions = (Condition("status", "eq", label),)
-    return conditions + ((Condition("fx_slip", "eq", slip),) if slip else ())
-
-
 LISTINGS = {listing.endpoint: listing for listing in [
     Listing("customs.registered", "备案数据", "本关区已备案、海关使用状态为未用的核销单。", Action.VERIFY,
             forms=lists.registered),
@@ -88,14 +83,14 @@ LISTINGS = {listing.endpoint: listing for listing in [
             "货物已放行、但海关使用状态仍为未用的核销单（常见问题 10.3）：补验后海关使用状态为已用，企业即可交单。",
             Action.SUPPLEMENT, batch=True),
     Listing("customs.declarations", "报关单", "已申报的出口报关单，货物放行后请放行。", Action.RELEASE, True,
-            conditions=_status("已申报"), tab="已申报（待放行）"),
+            conditions=lists.TO_RELEASE, tab="已申报（待放行）"),
     Listing("customs.to_close", "报关单", "已放行的出口报关单，办结海关手续后请结关。", Action.CLOSE, True,
-            conditions=_status("已放行"), tab="已放行（待结关）"),
+            conditions=lists.TO_CLOSE, tab="已放行（待结关）"),
     Listing("customs.to_slip", "报关单", "已结关、尚未签发结汇联的出口报关单。", Action.ISSUE_SLIP, True,
-            conditions=_status("已结关", "未签发"), tab="待签发结汇联"),
+            conditions=lists.TO_SLIP, tab="待签发结汇联"),
     Listing("customs.slipped", "报关单",
             "已签发结汇联的出口报关单。企业交单时外汇局查不到结汇联的，可重签结汇联（常见问题 10.3）。",
-            Action.REISSUE_SLIP, True, conditions=_status("已结关", "已签发"), tab="已签发结汇联"),
+            Action.REISSUE_SLIP, True, conditions=lists.SLIPPED, tab="已签发结汇联"),
 ]}
 TABS = [listing for listing in LISTINGS.values() if listing.of_declarations]
 

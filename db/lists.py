@@ -4,6 +4,7 @@ applications, and the watch lists of the dashboards (deadlines, submissions not 
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from sqlalchemy import exists
 from sqlmodel import Session, select
 
 from db import clock, details
@@ -13,19 +14,23 @@ from db.queries import Condition, QueryError, declaration_select, form_select
 from db.rules import RULES, Action, number_message, valid_number, why_not
 
 
+def _declared(*conditions):
+    """The form has a declaration meeting `conditions`: asked per form through the declaration's
+    unique form_id, so a list (and its count) reads only the card's scope, never every declaration."""
+    return exists().where(Declaration.form_id == Form.id, *conditions)
+
+
 def candidates(actor: Actor, action, settings=None, number: str | None = None):
     """The forms `actor` could take `action` on now: the list a screen such as 口岸备案 or 企业交单
     shows (and walks with 上一单/下一单). `number` narrows it to one 核销单号 (the 查找 box)."""
     stmt = form_select(actor, states=RULES[action].sources)
-    closed_with_slip = select(Declaration.form_id).where(
-        Declaration.status == DeclarationStatus.CLOSED, Declaration.fx_slip_issued.is_(True))
     extra = {
-        Action.SUBMIT: lambda s: s.where(Form.id.in_(closed_with_slip)),
+        Action.SUBMIT: lambda s: s.where(_declared(Declaration.status == DeclarationStatus.CLOSED,
+                                                   Declaration.fx_slip_issued.is_(True))),
         Action.RECEIVE: lambda s: s.where(Form.received_at.is_(None)),
         Action.WRITE_OFF: lambda s: s.where(Form.received_at.is_not(None)),
-        Action.VERIFY: lambda s: s.where(Form.id.not_in(select(Declaration.form_id))),
-        Action.SUPPLEMENT: lambda s: s.where(Form.id.in_(select(Declaration.form_id).where(
-            Declaration.verified.is_(False)))),
+        Action.VERIFY: lambda s: s.where(~_declared()),
+        Action.SUPPLEMENT: lambda s: s.where(_declared(Declaration.verified.is_(False))),
     }.get(action)
     if extra:
         stmt = extra(stmt)
@@ -111,8 +116,7 @@ def near_use_end(actor: Actor, settings):
 def near_submit_end(actor: Actor, settings):
     """已用 forms within `deadline_warning_days` of the last day to submit them (出口日期 + period)."""
     cutoff = clock.today() - timedelta(days=settings.submit_period_days - settings.deadline_warning_days)
-    return form_select(actor, states=[FormState.USED]).where(Form.id.in_(
-        select(Declaration.form_id).where(Declaration.exported_on <= cutoff)))
+    return form_select(actor, states=[FormState.USED]).where(_declared(Declaration.exported_on <= cutoff))
 
 
 def enterprise_names(session: Session, rows) -> dict[int, str]:
@@ -175,3 +179,15 @@ def why_not_in(session: Session, actor: Actor, action, number: str, settings, li
         return f"核销单 {number}：{reason}"
     state = FormState(detail.form.state).label
     return f"核销单 {number}（{detail.status['海关使用状态']}，{state}）不在{list_name}中"
+
+
+def _status(label: str, slip: str | None = None) -> tuple:
+    conditions = (Condition("status", "eq", label),)
+    return conditions + ((Condition("fx_slip", "eq", slip),) if slip else ())
+
+
+# customs' lists of declarations, by the 报关单 status their tab shows
+TO_RELEASE = _status("已申报")
+TO_CLOSE = _status("已放行")
+TO_SLIP = _status("已结关", "未签发")
+SLIPPED = _status("已结关", "已签发")
