@@ -183,22 +183,31 @@ def _detail(number: str) -> details.FormDetail:
     return detail_or_404(number)
 
 
-@bp.route("/forms/<number>", methods=["GET", "POST"])
+@bp.get("/forms/<number>")
 def form(number):
-    """A form of this 关区 with the customs actions it can take now; POST takes one of them."""
+    """A form of this 关区 with the customs actions it can take now."""
+    return render("customs/form.html", "forms/_tab.html", **_form_context(_detail(number)))
+
+
+@bp.post("/forms/<number>", endpoint="act")
+def act_on_form(number):
+    """One of the customs actions on a form; the whole page answers (the htmx form picks #main)."""
     detail = _detail(number)
-    outcome, reason_error = None, None
-    if request.method == "POST":
-        action, outcome = _act(detail.form.number)
-        if action is Action.REJECT_REVOKE and not outcome.ok and not request.form.get("reason", "").strip():
-            outcome, reason_error = None, outcome.message  # said beside the 驳回原因 field
-        get_session().expire_all()  # show the form as the action left it
-        after = details.load(get_session(), actor(), number, get_db().settings)
-        if after is None:  # 确认撤销 clears the 使用口岸: the form has left this 关区
-            done = "，已回到已发放，企业可重新备案" if outcome.ok else "（该核销单已不属本关区）"
-            flash(f"核销单 {detail.form.number}：{outcome.message}{done}")
-            return go(url_for("customs.revocations"))
-        detail = after
+    action, outcome = _act(detail.form.number)
+    reason_error = None
+    if action is Action.REJECT_REVOKE and not outcome.ok and not request.form.get("reason", "").strip():
+        outcome, reason_error = None, outcome.message  # said beside the 驳回原因 field
+    get_session().expire_all()  # show the form as the action left it
+    after = details.load(get_session(), actor(), number, get_db().settings)
+    if after is None:  # 确认撤销 clears the 使用口岸: the form has left this 关区
+        done = "，已回到已发放，企业可重新备案" if outcome.ok else "（该核销单已不属本关区）"
+        flash(f"核销单 {detail.form.number}：{outcome.message}{done}")
+        return go(url_for("customs.revocations"))
+    status = 422 if reason_error else 200 if outcome is None or outcome.ok else 409
+    return render("customs/form.html", status=status, **_form_context(after, outcome, reason_error))
+
+
+def _form_context(detail: details.FormDetail, outcome: Result | None = None, reason_error: str | None = None):
     me, settings = actor(), get_db().settings
     refusals = {a: why_not(a, me, detail.form, detail.declaration, settings)
                 for a in (*FORM_PAGE_ACTIONS, Action.VERIFY)}
@@ -206,16 +215,12 @@ def form(number):
     why = None
     if listing and refusals[listing.action] and not (outcome and outcome.ok):
         why = f"不能{listing.action}：{refusals[listing.action]}"
-    context = dict(detail=detail, tab=request.args.get("tab", "form"), walk=_walk(listing, detail),
-                   possible=[a for a in FORM_PAGE_ACTIONS if refusals[a] is None],
-                   can_verify=refusals[Action.VERIFY] is None, outcome=outcome, why=why,
-                   reason=request.form.get("reason", "") if reason_error else "", reason_error=reason_error,
-                   self_url=url_for("customs.form", number=detail.form.number,
-                                    **{k: v for k, v in request.args.items() if k in ("via", "tab")}))
-    if request.method == "POST":  # the whole page: the htmx form picks #main out of it
-        status = 200 if outcome is None or outcome.ok else 409
-        return render("customs/form.html", status=422 if reason_error else status, **context)
-    return render("customs/form.html", "forms/_tab.html", **context)
+    return dict(detail=detail, tab=request.args.get("tab", "form"), walk=_walk(listing, detail),
+                possible=[a for a in FORM_PAGE_ACTIONS if refusals[a] is None],
+                can_verify=refusals[Action.VERIFY] is None, outcome=outcome, why=why,
+                reason=request.form.get("reason", "") if reason_error else "", reason_error=reason_error,
+                self_url=url_for("customs.form", number=detail.form.number,
+                                 **{k: v for k, v in request.args.items() if k in ("via", "tab")}))
 
 
 def _act(number: str) -> tuple[Action | None, Result]:

@@ -306,8 +306,6 @@ def submit_form(number):  # 企业交单: 出口核销单 / 出口报关单, 交
 def _batch(screen: Screen, find):
     """GET: the 查找 panel and the list with 标记. POST: 全选 (this page again, all marked), the 关区
     lookup, or the action, which answers row by row and shows the list again from its first page."""
-    if request.args.get("part") == "end" and wants_fragment():  # 核销单终止号, as 起始号 and 份数 are typed
-        return render("enterprise/batch.html", "enterprise/_end.html", found=Found(end=range_end()))
     results, port, marked, status = None, Port(), set(), 200
     fragment = "enterprise/_batch_rows.html" if _keys().keys else "enterprise/_batch.html"  # paging: the rows
     if request.method == "POST":
@@ -336,6 +334,11 @@ def _batch(screen: Screen, find):
     return render("enterprise/batch.html", fragment, screen=screen, results=results, port=port, keys=keys.keys,
                   url=url_for(screen.endpoint, **found.args), port_label="备案口岸", status=status,
                   **rows_context(screen.endpoint, found, pg, form_link(screen.action), mark=True, marked=marked))
+
+
+@bp.route("/range-end")
+def range_end_field():  # 核销单终止号, shown as 核销单起始号 and 核销单份数 are typed (a widget of 批量备案 and 挂失)
+    return render("enterprise/_end.html", found=Found(end=range_end()))
 
 
 @bp.route("/batch-register", methods=["GET", "POST"])
