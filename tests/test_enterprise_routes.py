@@ -5,10 +5,9 @@ from sqlmodel import func, select
 
 from db.models import AuditEvent, Form, FormApplication
 from tests.conftest import login
+from tests.helpers import HX, RESTORE
 
 A, B = "1100000000001", "1100000000003"
-HX = {"HX-Request": "true"}
-RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
 
 # (url, an id only the fragment and the page both carry) for every route that answers htmx with a fragment
 FRAGMENT_GETS = [
