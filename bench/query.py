@@ -142,7 +142,7 @@ def main():
     print(f"{'query':<70} {'page':>13} {'page+count':>13} {'request':>13}  count")
     for name, role, business, conditions in all_cases:
         with db.session() as session:
-            stmt = queries.business_select(business, actors[role], conditions, session)
+            stmt = queries.combined(business, actors[role], conditions, session)
             page_ms = timed(lambda: queries.page(session, stmt), args.runs)
             both_ms = timed(lambda: (queries.page(session, stmt), queries.bounded_count(session, stmt)), args.runs)
             n, exact = queries.bounded_count(session, stmt)

@@ -2,9 +2,9 @@
 from urllib.parse import urlsplit
 
 from flask import abort, flash, g, redirect, request, url_for
-from flask_htmx import make_response
 from flask_login import LoginManager, UserMixin, current_user
 
+from blueprints._htmx import client_redirect, current_url, is_htmx
 from db.accounts import card_for_session
 from db.actor import Actor
 from db.engine import get_session
@@ -57,9 +57,8 @@ def to_login():
     For htmx the page is the one the browser shows, and the whole page goes to the login (not a
     login form inside a fragment)."""
     flash(login_manager.login_message)
-    if request.headers.get("HX-Request") == "true":
-        url = url_for("auth.login", next=safe_next(request.headers.get("HX-Current-URL")))
-        return make_response("", 204, redirect=url)
+    if is_htmx():
+        return client_redirect(url_for("auth.login", next=safe_next(current_url())))
     here = request.full_path if request.method == "GET" else request.referrer
     if request.method != "GET" and request.referrer and urlsplit(request.referrer).netloc != request.host:
         here = None

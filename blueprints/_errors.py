@@ -1,9 +1,9 @@
 """Every error is a short Chinese page (or, for htmx, a message in the page): never a stack trace."""
-from flask import g, render_template
+from flask import g
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from blueprints._htmx import wants_fragment
+from blueprints._htmx import render
 from blueprints._requestlog import request_id
 
 MESSAGES = {
@@ -19,14 +19,9 @@ MESSAGES = {
 
 def init_app(app):
     def page(code: int, message: str):
-        template = "errors/_message.html" if wants_fragment() else "errors/error.html"
-        html = render_template(template, code=code, message=message, request_id=request_id())
-        response = app.make_response((html, code))
-        if wants_fragment():  # show it in the page's message area, whatever the request targeted
-            response.headers["HX-Retarget"] = "#messages"
-            response.headers["HX-Reswap"] = "innerHTML"
-        response.vary.add("HX-Request")
-        return response
+        # for htmx, shown in the page's message area, whatever the request targeted
+        return render("errors/error.html", "errors/_message.html", status=code, retarget="#messages",
+                      code=code, message=message, request_id=request_id())
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -1,11 +1,16 @@
-"""The page-or-fragment convention, and the only place that reads HX-* headers.
+"""The page-or-fragment convention, and the only place that reads or writes HX-* headers.
 
 A normal request gets the full page; an htmx request gets only the fragment it swaps. An htmx 2
 history restore also sends HX-Request, and needs the full page: so the test is
 `htmx and not htmx.history_restore_request`. Responses that branch on it say `Vary: HX-Request`.
 """
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request
 from flask_htmx import make_response
+
+
+def is_htmx() -> bool:
+    """The request came from htmx (a swap or a history restore)."""
+    return bool(current_app.htmx)
 
 
 def wants_fragment() -> bool:
@@ -13,25 +18,36 @@ def wants_fragment() -> bool:
     return bool(htmx) and not htmx.history_restore_request
 
 
-def render(page: str, fragment: str | None = None, /, *, status: int = 200, push_url: str | None = None,
-           **context):
-    """`page` in full, or `fragment` alone for an htmx request. The page includes the fragment.
-    (Positional-only, so that a template's context may itself hold a `page`, as the lists do.)"""
-    template = fragment if fragment and wants_fragment() else page
-    response = make_response(render_template(template, **context), status,
-                             push_url=push_url if wants_fragment() else None)
+def current_url() -> str | None:
+    """The page the browser shows, for an htmx request."""
+    return current_app.htmx.current_url if is_htmx() else None
+
+
+def render(template: str, fragment: str | None = None, /, *, status: int = 200, push_url: str | None = None,
+           retarget: str | None = None, **context):
+    """`template` in full, or `fragment` alone for an htmx request. The page includes the fragment.
+    (Positional-only, so that a template's context may hold a `page`, as the lists do.) `retarget`:
+    the fragment goes into this element instead of the one the request targeted."""
+    fragment_only = bool(fragment) and wants_fragment()
+    response = make_response(render_template(fragment if fragment_only else template, **context), status,
+                             push_url=push_url if fragment_only else None,
+                             retarget=retarget if fragment_only else None,
+                             reswap="innerHTML" if fragment_only and retarget else None)
     response.vary.add("HX-Request")
     return response
 
 
-def go(endpoint: str, **values):
-    """After a POST: a 303 to the next page, or for htmx a client-side redirect to it."""
-    url = url_for(endpoint, **values)
-    if wants_fragment():  # a whole new page: let the browser load it, as without JavaScript
-        return make_response("", 204, redirect=url)
-    return redirect(url, 303)
+def client_redirect(url: str):
+    """For htmx: load `url` as a whole new page, as the browser would without JavaScript."""
+    return make_response("", 204, redirect=url)
 
 
-def submitter(*names: str) -> str | None:
+def go(url: str):
+    """After a change: a 303 to the next page, or for htmx a full load of it (that page renders only
+    its fragment for htmx, which would not fit the part that asked)."""
+    return client_redirect(url) if wants_fragment() else redirect(url, 303)
+
+
+def pressed(*names: str) -> str | None:
     """Which button sent the form: htmx 2 and browsers both send the submitter's name."""
     return next((name for name in names if name in request.form), None)

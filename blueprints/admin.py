@@ -4,17 +4,17 @@ An initial password appears once, in the response to the POST that made it: neve
 a URL or a log, and inside `hx-history="false"` so htmx keeps that page out of its history cache."""
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from blueprints._auth import actor, require
-from blueprints._htmx import render, submitter, wants_fragment
+from blueprints._htmx import pressed, render, wants_fragment
+from blueprints._lists import ListArgs, page_of, whole
 from blueprints.portal import dashboard_context
 from db import accounts, audit, cards, codes
 from db.engine import get_db, get_session
 from db.models import CARD_KIND_LABELS, CardKind
-from db.queries import page
-from db.workflow import Result
+from db.transaction import Result
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require(CardKind.ADMIN, fx=True))
@@ -27,13 +27,6 @@ def home():
 
 def _form(*names: str) -> dict[str, str]:
     return {name: request.form.get(name, "")[:120] for name in names}
-
-
-def _int(value):
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 # ── 入网 and 发卡 ────────────────────────────────────────────────────────────────────────────
@@ -86,9 +79,8 @@ def _cards_page(args, back: str, *, result=None, shown=(), status=200):
     session, listed = get_session(), None
     session.expire_all()  # after an action, show the cards as they are now, not as read before it
     try:
-        stmt = cards.card_select(session, filters)
-        listed = page(session, stmt, after=_int(args.get("after")), before=_int(args.get("before")),
-                      descending=True)
+        stmt = cards.filtered(session, filters)
+        listed = page_of(stmt, ListArgs.from_request(source=args), descending=True)
     except cards.FilterError as problem:
         result, status = Result(False, str(problem)), 422
     return render("admin/cards.html", "admin/_card_rows.html", filters=filters, listed=listed, result=result,
@@ -98,8 +90,12 @@ def _cards_page(args, back: str, *, result=None, shown=(), status=200):
 
 
 def _back() -> str:
-    """The list an action was taken from (a local /admin/cards URL, nothing else)."""
+    """The list an action was taken from (a local /admin/cards URL, nothing else). A line break or
+    any other control character cannot go into a Location header: the request is refused whole,
+    before anything is written."""
     back = request.form.get("back", "")
+    if any(ch < " " or ch == "\x7f" for ch in back):
+        abort(400)
     return back if back.startswith("/admin/cards?") or back == "/admin/cards" else url_for("admin.cards")
 
 
@@ -151,7 +147,7 @@ def codes_list():  # 代码表
 @bp.route("/codes/import", methods=["POST"], endpoint="import_codes")
 def codes_import():  # 导入: upload → preview; 确认导入 → write
     kind = _table(request.form.get("table"))
-    if submitter("confirm"):
+    if pressed("confirm"):
         result, checked = codes.import_csv(db=get_db(), actor=actor(), kind=kind,
                                            text=request.form.get("text", ""))
         if result.ok:
@@ -188,12 +184,11 @@ def _audit_page(verdict):
     filters = {name: request.args.get(name, "").strip()[:40] for name in TRAIL_FILTERS}
     session, errors, events = get_session(), {}, None
     try:
-        stmt = audit.trail_select(session, **filters)
-        events = page(session, stmt, after=_int(request.args.get("after")), before=_int(request.args.get("before")),
-                      descending=True)
+        stmt = audit.trail(session, **filters)
+        events = page_of(stmt, ListArgs.from_request(source=request.args), descending=True)
     except audit.TrailFilterError as problem:
         errors = problem.errors
     return render("admin/audit.html", "admin/_audit.html", filters=filters, errors=errors, events=events,
                   pager_args={name: value for name, value in filters.items() if value}, verdict=verdict,
-                  actions=audit.known_actions(), mark=_int(request.args.get("mark")),
+                  actions=audit.known_actions(), mark=whole(request.args.get("mark")),
                   status=422 if errors else 200)

@@ -9,22 +9,22 @@ from datetime import timedelta
 from flask import Blueprint, abort, render_template, request, url_for
 
 from blueprints._auth import actor, require
-from blueprints._htmx import render, submitter, wants_fragment
-from blueprints.forms import detail_or_404, list_context, walk
+from blueprints._htmx import pressed, render, wants_fragment
+from blueprints._lists import ListArgs, form_names, page_of, show, typed
+from blueprints.forms import detail_or_404, walk
 from blueprints.portal import dashboard_context
-from db import accounts, clock, details, requests, workflow
+from db import accounts, applications, clock, details, lists, workflow
 from db.engine import get_db, get_session
 from db.lists import candidates
 from db.models import ApplicationState, CardKind, RequestState
 from db.queries import bounded_count
-from db.queries import page as page_of
 from db.rules import Action, number_message, receipt_overdue, valid_number, why_not
 
 bp = Blueprint("bureau", __name__, url_prefix="/bureau")
 bp.before_request(require(CardKind.BUREAU, fx=True))
 
-APPLICATION_LISTS = {"pending": ("待发放", requests.pending_applications),
-                     "uncollected": ("待领取纸质单证", requests.uncollected_applications)}
+APPLICATION_LISTS = {"pending": ("待发放", applications.pending_applications),
+                     "uncollected": ("待领取纸质单证", applications.uncollected_applications)}
 CANCEL_REASONS = ("全额退关", "填错")  # 注销 (DESIGN §2); anything else is typed as 其他原因
 MAX_TEXT = 200
 
@@ -44,65 +44,47 @@ def home():
     return render_template("home.html", **dashboard_context())
 
 
-def _field(source, name: str, limit: int = 20) -> str:
-    """A typed value, trimmed and bounded; NUL characters are never meant and no database stores them."""
-    return (source.get(name) or "").replace("\x00", "").strip()[:limit]
-
-
-def _id_key(name: str) -> int | None:
-    """?after= / ?before= of an id-keyed list (applications, permission requests)."""
-    key = request.args.get(name, type=int)
-    return key if requests.valid_id(key) else None
-
-
-def _number_key(source, name: str) -> str | None:
-    """?after= / ?before= of a list of forms, keyed by 核销单号."""
-    key = _field(source, name)
-    return key if key.isascii() and key.isdigit() else None
-
-
-def _query(source) -> tuple[str, str | None]:
-    """The 查找 box: one 核销单号, or empty for every candidate; with the message if it is malformed."""
-    q = _field(source, "q")
+def _query(args: ListArgs) -> str | None:
+    """What is wrong with the 查找 box (one 核销单号, or empty for every candidate), if anything."""
     settings = get_db().settings
-    return q, (number_message(settings) if q and not valid_number(q, settings) else None)
+    return number_message(settings) if args["q"] and not valid_number(args["q"], settings) else None
 
 
 # ── 发单: 核销单申请 → 发放 / 驳回, then 领取纸质单证 ─────────────────────────────────────────────
 
-@bp.route("/applications")
-def applications():  # 发单
+@bp.route("/applications", endpoint="applications")
+def application_list():  # 发单
     show = request.args.get("show", "pending")
     show = show if show in APPLICATION_LISTS else "pending"
     session = get_session()
-    rows = page_of(session, APPLICATION_LISTS[show][1](), after=_id_key("after"), before=_id_key("before"))
+    rows = page_of(APPLICATION_LISTS[show][1](), ListArgs.from_request(source=request.args))
     return render("bureau/applications.html", "bureau/_applications.html", page=rows, show=show,
-                  lists=APPLICATION_LISTS, parties=requests.parties(session, rows.rows))
+                  lists=APPLICATION_LISTS, parties=applications.parties(session, rows.rows))
 
 
 @bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
 def application(application_id):  # 发放 / 驳回 / 领取
     result, db = None, get_db()
-    if not requests.valid_id(application_id):
+    if not applications.valid_id(application_id):
         abort(404)
     if request.method == "POST":
-        which = submitter("issue", "reject", "collect")
+        which = pressed("issue", "reject", "collect")
         common = {"db": db, "actor": actor(), "application_id": application_id}
         if which == "issue":
-            result = workflow.issue_forms(**common, count=_field(request.form, "count"))
+            result = workflow.issue_forms(**common, count=typed(request.form, "count"))
         elif which == "reject":
-            result = workflow.reject_application(**common, reason=_field(request.form, "reason", MAX_TEXT))
+            result = workflow.reject_application(**common, reason=typed(request.form, "reason", MAX_TEXT))
         elif which == "collect":
             result = workflow.record_paper_collected(**common)
         else:
             abort(400)
     session = get_session()
-    found = requests.application(session, application_id)
+    found = applications.application(session, application_id)
     if found is None:
         abort(404)
     return render("bureau/application.html", "bureau/_application.html", application=found, result=result,
-                  parties=requests.parties(session, [found]), typed=request.form,
-                  next_number=requests.next_form_number(session, db.settings),
+                  parties=applications.parties(session, [found]), typed=request.form,
+                  next_number=applications.next_form_number(session, db.settings),
                   status=422 if result and not result.ok else 200)
 
 
@@ -111,30 +93,30 @@ def application(application_id):  # 发放 / 驳回 / 领取
 @bp.route("/permissions")
 def permissions():  # 待审批的权限申请
     session = get_session()
-    rows = page_of(session, requests.pending_permissions(), after=_id_key("after"), before=_id_key("before"))
+    rows = page_of(applications.pending_permissions(), ListArgs.from_request(source=request.args))
     return render("bureau/permissions.html", "bureau/_permissions.html", page=rows,
-                  parties=requests.parties(session, rows.rows))
+                  parties=applications.parties(session, rows.rows))
 
 
 @bp.route("/permissions/<int:request_id>", methods=["GET", "POST"])
 def permission(request_id):  # 批准 (with an expiry date) / 拒绝 (with a reason)
     result = None
-    if not requests.valid_id(request_id):
+    if not applications.valid_id(request_id):
         abort(404)
     if request.method == "POST":
-        which = submitter("grant", "refuse")
+        which = pressed("grant", "refuse")
         if which is None:
             abort(400)
         result = accounts.decide_permission(db=get_db(), actor=actor(), request_id=request_id, grant=which == "grant",
-                                            expires=_field(request.form, "expires"),
-                                            reason=_field(request.form, "reason", MAX_TEXT))
+                                            expires=typed(request.form, "expires"),
+                                            reason=typed(request.form, "reason", MAX_TEXT))
     session = get_session()
-    found = requests.permission_request(session, request_id)
+    found = applications.permission_request(session, request_id)
     if found is None:
         abort(404)
     suggested = (clock.today() + timedelta(days=365)).strftime("%Y%m%d")
     return render("bureau/permission.html", "bureau/_permission.html", permission=found, result=result,
-                  parties=requests.parties(session, [found]), typed=request.form, suggested=suggested,
+                  parties=applications.parties(session, [found]), typed=request.form, suggested=suggested,
                   status=422 if result and not result.ok else 200)
 
 
@@ -154,17 +136,18 @@ def _receipts(overdue: bool):
     me, db, session = actor(), get_db(), get_session()
     endpoint = "bureau.unreceived" if overdue else "bureau.receipts"
     source = request.form if request.method == "POST" else request.args
-    q, bad_query = _query(source)
+    args = ListArgs.from_request("q", source=source)
+    q, bad_query = args["q"], _query(args)
     results, which = None, None
     if request.method == "POST":
-        which = submitter("select_all", "receive")
+        which = pressed("select_all", "receive")
         if which == "receive":
             results = workflow.receive(db=db, actor=me, numbers=request.form.getlist("number")[:100])
-    stmt = (requests.unreceived(me, db.settings, q) if overdue
+    stmt = (lists.unreceived(me, db.settings, q) if overdue
             else candidates(me, Action.RECEIVE, db.settings, q))
-    rows = page_of(session, stmt, after=_number_key(source, "after"), before=_number_key(source, "before"))
+    rows = page_of(stmt, args)
     marked = {f.number for f in rows.rows} if which == "select_all" else set(request.form.getlist("number"))
-    late, late_exact = (0, True) if overdue else bounded_count(session, requests.unreceived(me, db.settings))
+    late, late_exact = (0, True) if overdue else bounded_count(session, lists.unreceived(me, db.settings))
     fragment = "bureau/_receipts.html" if request.method == "POST" else "bureau/_receipt_rows.html"
     return render(
         "bureau/receipts.html", fragment, overdue=overdue, endpoint=endpoint, q=q, results=results,
@@ -172,7 +155,7 @@ def _receipts(overdue: bool):
         link=lambda n: url_for("forms.show", number=n, via=Action.RECEIVE.name),
         pager_endpoint=endpoint, pager_args={"q": q} if q else {}, keys=source,
         overdue_of=lambda form: receipt_overdue(form, db.settings), alert_days=db.settings.receive_alert_days,
-        oob=wants_fragment() and request.method == "GET", **list_context(rows),
+        oob=wants_fragment() and request.method == "GET", **form_names(rows),
     )
 
 
@@ -180,12 +163,10 @@ def _receipts(overdue: bool):
 
 @bp.route("/write_offs")
 def write_offs():  # 已接收待核销
-    q, bad_query = _query(request.args)
-    rows = page_of(get_session(), candidates(actor(), Action.WRITE_OFF, get_db().settings, q),
-                   after=_number_key(request.args, "after"), before=_number_key(request.args, "before"))
-    return render("bureau/write_offs.html", "forms/_rows.html", q=q, page=rows, empty_message=bad_query,
-                  link=lambda n: url_for("bureau.write_off", number=n),
-                  pager_endpoint="bureau.write_offs", pager_args={"q": q} if q else {}, **list_context(rows))
+    args = ListArgs.from_request("q", source=request.args)
+    stmt = candidates(actor(), Action.WRITE_OFF, get_db().settings, args["q"])
+    return show("bureau/write_offs.html", "forms/_rows.html", stmt, args, q=args["q"],
+                empty_message=_query(args), link=lambda n: url_for("bureau.write_off", number=n))
 
 
 @bp.route("/write_offs/<number>", methods=["GET", "POST"])
@@ -194,8 +175,8 @@ def write_off(number):  # 核销
     if not valid_number(number, db.settings):
         abort(404)
     if request.method == "POST":
-        result = workflow.write_off(db=db, actor=me, number=number, amount=_field(request.form, "amount", 30),
-                                    collected_on=_field(request.form, "collected_on"))
+        result = workflow.write_off(db=db, actor=me, number=number, amount=typed(request.form, "amount", 30),
+                                    collected_on=typed(request.form, "collected_on"))
     detail = detail_or_404(number)
     done = bool(result and result.ok)
     refusal = None if done else why_not(Action.WRITE_OFF, me, detail.form, detail.declaration, db.settings)
@@ -226,7 +207,7 @@ def cancel():  # 注销
 
 def _reason(kind: str, source) -> str:
     """注销 offers 全额退关 and 填错 (with an optional note) or a reason typed in full."""
-    text = _field(source, "reason", MAX_TEXT)
+    text = typed(source, "reason", MAX_TEXT)
     choice = source.get("reason_choice", "") if kind == "cancel" else ""
     if choice in CANCEL_REASONS:
         return f"{choice}：{text}" if text else choice
@@ -237,7 +218,7 @@ def _close(kind: str):
     action, act = CLOSINGS[kind]
     me, db = actor(), get_db()
     source = request.form if request.method == "POST" else request.args
-    number, reason = _field(source, "number"), _reason(kind, source)
+    number, reason = typed(source, "number"), _reason(kind, source)
     result, confirming = None, False
     if request.method == "POST":
         # without JavaScript the confirmation is a page; with htmx, hx-confirm already asked

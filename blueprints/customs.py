@@ -2,23 +2,22 @@
 (放行, 结关, 签发结汇联, 重签结汇联), 撤销确认, 补验 (manual §10.3). The scope is db.queries': a form
 of another 关区 is not in any list, its page is 404 and every action on it reads "未找到核销单"."""
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_htmx import make_response
-from sqlmodel import select
+from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from blueprints._auth import actor, require
-from blueprints._htmx import render, submitter, wants_fragment
-from blueprints.forms import Walk, detail_or_404, list_context, walk
+from blueprints._htmx import go, pressed, render
+from blueprints._lists import ListArgs, form_names, page_of
+from blueprints.forms import Walk, detail_or_404, walk
 from blueprints.portal import dashboard_context
-from db import clock, codes, declarations, details, workflow
+from db import clock, codes, declarations, details, lists, workflow
 from db.engine import get_db, get_session
 from db.lists import candidates
-from db.models import CardKind, Declaration, Form, FormState
-from db.queries import PAGE_SIZE, Condition, Page, declaration_select, form_select, neighbours, page
+from db.models import CardKind
+from db.queries import PAGE_SIZE, Page, neighbours
 from db.rules import Action, number_message, valid_number, why_not
+from db.transaction import Result
 
 bp = Blueprint("customs", __name__, url_prefix="/customs")
 bp.before_request(require(CardKind.CUSTOMS, fx=True))
@@ -35,16 +34,6 @@ BATCH = {
 FORM_PAGE_ACTIONS = (*BATCH, Action.REJECT_REVOKE)
 
 
-def _registered(me, settings):  # 备案数据: 已备案, 未用
-    return form_select(me, states=[FormState.REGISTERED])
-
-
-def _expiring(me, settings):  # the dashboard's 备案即将到期, with its cut-off
-    last = clock.today() - timedelta(days=settings.use_period_days - settings.deadline_warning_days)
-    return form_select(me, [Condition("registered_on", "before", f"{last + timedelta(days=1):%Y%m%d}")],
-                       states=[FormState.REGISTERED])
-
-
 @dataclass(frozen=True)
 class Listing:
     """One of the officer's lists: what it selects, where its rows lead, what its batch button is."""
@@ -54,7 +43,7 @@ class Listing:
     note: str
     action: Action  # the list's purpose: its batch button, and why a typed number is not in it
     batch: bool = False
-    forms: Callable | None = None  # (actor, settings) → select(Form); default: the action's candidates
+    forms: Callable | None = None  # (actor, settings) → the forms listed; default: the action's candidates
     conditions: tuple = ()  # a list of declarations: the status conditions of its tab
     tab: str = ""  # a list of declarations: the tab's label
 
@@ -66,14 +55,12 @@ class Listing:
     def via(self) -> str:
         return self.endpoint.split(".")[1]
 
-    def select(self, number: str | None = None):
+    def rows(self, number: str | None = None):
         """This list for the officer, or only the row of one 核销单号."""
         me, settings = actor(), get_db().settings
         if self.of_declarations:
-            narrow = [Condition("form_number", "eq", number)] if number else []
-            return declaration_select(me, [*self.conditions, *narrow])
-        stmt = self.forms(me, settings) if self.forms else candidates(me, self.action, settings)
-        return stmt.where(Form.number == number) if number else stmt
+            return lists.declarations_in(me, self.conditions, number)
+        return lists.only(self.forms(me, settings) if self.forms else candidates(me, self.action, settings), number)
 
     def link(self, number: str) -> str:
         """A row's 核销单号 leads to the entry (报关验核) or to the form's page, which walks this list."""
@@ -83,16 +70,11 @@ class Listing:
         return url_for("customs.form", number=number, via=self.via, **tab)
 
 
-def _status(label: str, slip: str | None = None) -> tuple:
-    conditions = (Condition("status", "eq", label),)
-    return conditions + ((Condition("fx_slip", "eq", slip),) if slip else ())
-
-
 LISTINGS = {listing.endpoint: listing for listing in [
     Listing("customs.registered", "备案数据", "本关区已备案、海关使用状态为未用的核销单。", Action.VERIFY,
-            forms=_registered),
+            forms=lists.registered),
     Listing("customs.expiring", "备案即将到期", "备案后使用期限即将届满的核销单，请及时验核。", Action.VERIFY,
-            forms=_expiring),
+            forms=lists.near_use_end),
     Listing("customs.verify", "报关验核", "点击核销单号录入出口报关单；验核后海关使用状态为已用。", Action.VERIFY),
     Listing("customs.revocations", "撤销确认",
             "企业申请撤销备案的核销单。确认撤销后核销单回到已发放，可重新备案；驳回撤销请点击核销单号填写原因。",
@@ -101,14 +83,14 @@ LISTINGS = {listing.endpoint: listing for listing in [
             "货物已放行、但海关使用状态仍为未用的核销单（常见问题 10.3）：补验后海关使用状态为已用，企业即可交单。",
             Action.SUPPLEMENT, batch=True),
     Listing("customs.declarations", "报关单", "已申报的出口报关单，货物放行后请放行。", Action.RELEASE, True,
-            conditions=_status("已申报"), tab="已申报（待放行）"),
+            conditions=lists.TO_RELEASE, tab="已申报（待放行）"),
     Listing("customs.to_close", "报关单", "已放行的出口报关单，办结海关手续后请结关。", Action.CLOSE, True,
-            conditions=_status("已放行"), tab="已放行（待结关）"),
+            conditions=lists.TO_CLOSE, tab="已放行（待结关）"),
     Listing("customs.to_slip", "报关单", "已结关、尚未签发结汇联的出口报关单。", Action.ISSUE_SLIP, True,
-            conditions=_status("已结关", "未签发"), tab="待签发结汇联"),
+            conditions=lists.TO_SLIP, tab="待签发结汇联"),
     Listing("customs.slipped", "报关单",
             "已签发结汇联的出口报关单。企业交单时外汇局查不到结汇联的，可重签结汇联（常见问题 10.3）。",
-            Action.REISSUE_SLIP, True, conditions=_status("已结关", "已签发"), tab="已签发结汇联"),
+            Action.REISSUE_SLIP, True, conditions=lists.SLIPPED, tab="已签发结汇联"),
 ]}
 TABS = [listing for listing in LISTINGS.values() if listing.of_declarations]
 
@@ -120,42 +102,27 @@ def home():
 
 # ── the lists ────────────────────────────────────────────────────────────────────────────────
 
-@dataclass
-class Position:
-    """Which page of a list is shown: kept in the batch form so that 全选 and the actions re-show it."""
-
-    number: str = ""
-    after: str = ""
-    before: str = ""
-
-    @classmethod
-    def read(cls, source, prefix: str = "") -> "Position":
-        def get(name):
-            return (source.get(prefix + name) or "").strip()[:20]
-
-        def key(name):  # paging keys are 核销单号 or 报关单号: digits, or nothing
-            value = get(name)
-            return value if value.isascii() and value.isdigit() else ""
-
-        return cls(get("number"), key("after"), key("before"))
+def _position(source, prefix: str = "") -> ListArgs:
+    """Which page of a list is shown: kept in the batch form (at_*) so that 全选 and the actions re-show it."""
+    return ListArgs.from_request("number", source=source, prefix=prefix)
 
 
 def _list(listing: Listing):
     """GET: a page of the list (with 查找); POST: the batch button or 全选 on the marked rows."""
     results, marked, message = None, set(), None
     if request.method == "POST":
-        position = Position.read(request.form, "at_")
+        position = _position(request.form, "at_")
         numbers = request.form.getlist("number")
-        if submitter("select_all"):
+        if pressed("select_all"):
             marked = None  # every row of the page, once it is read
-        elif not submitter(listing.action.name):
+        elif not pressed(listing.action.name):
             message = "请选择要进行的操作"
         elif len(numbers) > PAGE_SIZE:
             message = f"每次最多标记 {PAGE_SIZE} 条"
         else:
             results = BATCH[listing.action](db=get_db(), actor=actor(), numbers=numbers)
     else:
-        position = Position.read(request.args)
+        position = _position(request.args)
     shown, empty_message = _page(listing, position)
     context = dict(listing=listing, tabs=TABS, position=position, results=results, message=message,
                    **_rows_context(listing, shown, position, empty_message))
@@ -165,49 +132,30 @@ def _list(listing: Listing):
     return render("customs/list.html", "customs/_rows.html", **context)
 
 
-def _page(listing: Listing, position: Position) -> tuple[Page, str | None]:
-    number = position.number
+def _page(listing: Listing, position: ListArgs) -> tuple[Page, str | None]:
+    number = position["number"]
     if number and not valid_number(number, get_db().settings):
         return Page([]), number_message(get_db().settings)
-    shown = page(get_session(), listing.select(number or None), after=position.after or None,
-                 before=position.before or None)
+    shown = page_of(listing.rows(number or None), position)
     if number and not shown.rows:
-        return shown, _why_absent(listing, number)
+        return shown, lists.why_not_in(get_session(), actor(), listing.action, number, get_db().settings,
+                                       listing.tab or listing.title)
     return shown, None
 
 
-def _why_absent(listing: Listing, number: str) -> str:
-    """Why a typed 核销单号 is not in this list, in the manual's terms (another 关区's: not found)."""
-    detail = details.load(get_session(), actor(), number, get_db().settings)
-    if detail is None:
-        return f"未找到核销单 {number}"
-    reason = why_not(listing.action, actor(), detail.form, detail.declaration, get_db().settings)
-    if reason:
-        return f"核销单 {number}：{reason}"
-    state = FormState(detail.form.state).label
-    return f"核销单 {number}（{detail.status['海关使用状态']}，{state}）不在{listing.tab or listing.title}中"
-
-
-def _rows_context(listing: Listing, shown: Page, position: Position, empty_message) -> dict:
+def _rows_context(listing: Listing, shown: Page, position: ListArgs, empty_message) -> dict:
     """What the rows partial needs; `row_numbers` are the 核销单号 of the rows, in order."""
-    args = {"number": position.number} if position.number else {}
+    args = position.condition
     # `shown`, not `page`: render()'s first parameter is named page; the templates pass it on as page
     context = dict(shown=shown, mark=listing.batch, pager_endpoint=listing.endpoint, pager_args=args,
-                   empty_message=empty_message, link=listing.link, **list_context(shown))
+                   empty_message=empty_message, link=listing.link, **form_names(shown))
     if listing.of_declarations:
-        forms = _forms_by_id({d.form_id for d in shown.rows})
+        forms = lists.forms_by_id(get_session(), {d.form_id for d in shown.rows})
         context.update(forms=forms, currencies=codes.names(get_session(), "currency"),
                        row_numbers=[forms[d.form_id].number for d in shown.rows])
     else:
         context["row_numbers"] = [f.number for f in shown.rows]
     return context
-
-
-def _forms_by_id(form_ids: set[int]) -> dict[int, Form]:
-    """The forms of the declarations on a page (at most 20, by primary key)."""
-    if not form_ids:
-        return {}
-    return {f.id: f for f in get_session().exec(select(Form).where(Form.id.in_(form_ids))).all()}
 
 
 def _list_route(endpoint: str, rule: str, methods=("GET",)):
@@ -235,22 +183,31 @@ def _detail(number: str) -> details.FormDetail:
     return detail_or_404(number)
 
 
-@bp.route("/forms/<number>", methods=["GET", "POST"])
+@bp.get("/forms/<number>")
 def form(number):
-    """A form of this 关区 with the customs actions it can take now; POST takes one of them."""
+    """A form of this 关区 with the customs actions it can take now."""
+    return render("customs/form.html", "forms/_tab.html", **_form_context(_detail(number)))
+
+
+@bp.post("/forms/<number>", endpoint="act")
+def act_on_form(number):
+    """One of the customs actions on a form; the whole page answers (the htmx form picks #main)."""
     detail = _detail(number)
-    outcome, reason_error = None, None
-    if request.method == "POST":
-        action, outcome = _act(detail.form.number)
-        if action is Action.REJECT_REVOKE and not outcome.ok and not request.form.get("reason", "").strip():
-            outcome, reason_error = None, outcome.message  # said beside the 驳回原因 field
-        get_session().expire_all()  # show the form as the action left it
-        after = details.load(get_session(), actor(), number, get_db().settings)
-        if after is None:  # 确认撤销 clears the 使用口岸: the form has left this 关区
-            done = "，已回到已发放，企业可重新备案" if outcome.ok else "（该核销单已不属本关区）"
-            flash(f"核销单 {detail.form.number}：{outcome.message}{done}")
-            return _go_to(url_for("customs.revocations"))
-        detail = after
+    action, outcome = _act(detail.form.number)
+    reason_error = None
+    if action is Action.REJECT_REVOKE and not outcome.ok and not request.form.get("reason", "").strip():
+        outcome, reason_error = None, outcome.message  # said beside the 驳回原因 field
+    get_session().expire_all()  # show the form as the action left it
+    after = details.load(get_session(), actor(), number, get_db().settings)
+    if after is None:  # 确认撤销 clears the 使用口岸: the form has left this 关区
+        done = "，已回到已发放，企业可重新备案" if outcome.ok else "（该核销单已不属本关区）"
+        flash(f"核销单 {detail.form.number}：{outcome.message}{done}")
+        return go(url_for("customs.revocations"))
+    status = 422 if reason_error else 200 if outcome is None or outcome.ok else 409
+    return render("customs/form.html", status=status, **_form_context(after, outcome, reason_error))
+
+
+def _form_context(detail: details.FormDetail, outcome: Result | None = None, reason_error: str | None = None):
     me, settings = actor(), get_db().settings
     refusals = {a: why_not(a, me, detail.form, detail.declaration, settings)
                 for a in (*FORM_PAGE_ACTIONS, Action.VERIFY)}
@@ -258,23 +215,19 @@ def form(number):
     why = None
     if listing and refusals[listing.action] and not (outcome and outcome.ok):
         why = f"不能{listing.action}：{refusals[listing.action]}"
-    context = dict(detail=detail, tab=request.args.get("tab", "form"), walk=_walk(listing, detail),
-                   possible=[a for a in FORM_PAGE_ACTIONS if refusals[a] is None],
-                   can_verify=refusals[Action.VERIFY] is None, outcome=outcome, why=why,
-                   reason=request.form.get("reason", "") if reason_error else "", reason_error=reason_error,
-                   self_url=url_for("customs.form", number=detail.form.number,
-                                    **{k: v for k, v in request.args.items() if k in ("via", "tab")}))
-    if request.method == "POST":  # the whole page: the htmx form picks #main out of it
-        status = 200 if outcome is None or outcome.ok else 409
-        return render("customs/form.html", status=422 if reason_error else status, **context)
-    return render("customs/form.html", "forms/_tab.html", **context)
+    return dict(detail=detail, tab=request.args.get("tab", "form"), walk=_walk(listing, detail),
+                possible=[a for a in FORM_PAGE_ACTIONS if refusals[a] is None],
+                can_verify=refusals[Action.VERIFY] is None, outcome=outcome, why=why,
+                reason=request.form.get("reason", "") if reason_error else "", reason_error=reason_error,
+                self_url=url_for("customs.form", number=detail.form.number,
+                                 **{k: v for k, v in request.args.items() if k in ("via", "tab")}))
 
 
-def _act(number: str) -> tuple[Action | None, workflow.Result]:
+def _act(number: str) -> tuple[Action | None, Result]:
     """The action whose button was pressed, and what the domain answered."""
-    chosen = submitter(*(a.name for a in FORM_PAGE_ACTIONS))
+    chosen = pressed(*(a.name for a in FORM_PAGE_ACTIONS))
     if chosen is None:
-        return None, workflow.Result(False, "请选择要进行的操作", number)
+        return None, Result(False, "请选择要进行的操作", number)
     action = Action[chosen]
     if action is Action.REJECT_REVOKE:
         return action, workflow.reject_revoke(db=get_db(), actor=actor(), number=number,
@@ -289,19 +242,12 @@ def _walk(listing: Listing | None, detail: details.FormDetail) -> Walk | None:
     tab = request.args.get("tab", "form")
     url = lambda n: url_for("customs.form", number=n, via=listing.via, tab=tab)  # noqa: E731
     if not listing.of_declarations:
-        return walk(listing.select(), detail.form.number, url, back=url_for(listing.endpoint))
+        return walk(listing.rows(), detail.form.number, url, back=url_for(listing.endpoint))
     if detail.declaration is None:
         return None
-    previous, following = neighbours(get_session(), listing.select(), detail.declaration.number)
-    forms = _forms_of_declarations([n for n in (previous, following) if n])
+    previous, following = neighbours(get_session(), listing.rows(), detail.declaration.number)
+    forms = lists.form_numbers_of(get_session(), (previous, following))
     return Walk(forms.get(previous), forms.get(following), url, back=url_for(listing.endpoint))
-
-
-def _forms_of_declarations(numbers: list[str]) -> dict[str, str]:
-    if not numbers:
-        return {}
-    return dict(get_session().exec(select(Declaration.number, Form.number).join(Form, Form.id == Declaration.form_id)
-                                   .where(Declaration.number.in_(numbers))).all())
 
 
 # ── 报关验核: the 出口报关单 entry ───────────────────────────────────────────────────────────
@@ -319,19 +265,19 @@ def verify_form(number):
     header, lines, rows = _typed_entry()
     errors, outcome, status = {}, None, 200
     if request.method == "POST":
-        if submitter("add_line"):
+        if pressed("add_line"):
             if rows < declarations.MAX_LINES:
                 rows += 1
             else:
                 errors["lines"] = f"商品最多 {declarations.MAX_LINES} 项"
-        elif submitter("verify"):
+        elif pressed("verify"):
             data, errors = declarations.parse(session, header, lines)
             status = 422 if errors else 200
             if data is not None:
                 outcome = workflow.record_declaration(db=get_db(), actor=me, number=detail.form.number, data=data)
                 if outcome.ok:
                     flash(outcome.message)
-                    return _go_to(url_for("customs.form", number=detail.form.number, tab="declaration"))
+                    return go(url_for("customs.form", number=detail.form.number, tab="declaration"))
                 status = 409
     context = dict(detail=detail, tab=request.args.get("tab", "form"), refusal=refusal, outcome=outcome,
                    show_entry=refusal is None or request.method == "POST", header=header,
@@ -375,7 +321,7 @@ def _display_lines(lines: list[dict], rows: int) -> list[dict]:
     for line in (lines + [empty] * rows)[:max(rows, len(lines))]:
         quantity = declarations.parse_amount(line["quantity"])
         price = declarations.parse_amount(line["unit_price"])
-        total = declarations.LineInput("", "", quantity, "", price).total if quantity and price else None
+        total = declarations.line_total(quantity, price)
         shown.append({**line, "total": total})
     return shown
 
@@ -383,11 +329,3 @@ def _display_lines(lines: list[dict], rows: int) -> list[dict]:
 def _code_options(session) -> dict[str, list[tuple[str, str]]]:
     return {table: sorted(codes.names(session, table).items())
             for label, table in declarations.HEADER_FIELDS.values() if table}
-
-
-def _go_to(url: str):
-    """After a change: 303 for a plain form; for htmx a full load of the next page (HX-Redirect), since
-    that page renders its fragment for htmx requests and would not fit the part that asked."""
-    if wants_fragment():
-        return make_response("", 204, redirect=url)
-    return redirect(url, 303)

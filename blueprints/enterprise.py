@@ -9,15 +9,17 @@ from dataclasses import dataclass, field
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from blueprints._auth import actor, require
-from blueprints._htmx import render, submitter, wants_fragment
-from blueprints.forms import list_context, walk
+from blueprints._htmx import pressed, render, wants_fragment
+from blueprints._lists import ListArgs, form_names, page_of
+from blueprints.forms import walk
 from blueprints.portal import dashboard_context
-from db import codes, details, lists, queries, workflow
+from db import applications, codes, details, lists, workflow
 from db.engine import get_db, get_session
 from db.lists import candidates
-from db.models import ApplicationState, CardKind, FormState
-from db.queries import PAGE_SIZE, Page, QueryError, page
+from db.models import ApplicationState, CardKind
+from db.queries import PAGE_SIZE, Page, QueryError
 from db.rules import Action, number_message, valid_number, why_not
+from db.transaction import Result
 
 bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
 bp.before_request(require(CardKind.OPERATOR, fx=True))
@@ -43,7 +45,7 @@ LOST = Screen(Action.ENTERPRISE_LOST, "核销单挂失", "enterprise.lost", "挂
 FORM_PAGES = {s.action: s.form_endpoint for s in (REGISTER, REVOKE, SUBMIT)}
 
 
-def _run(action: Action, numbers: list[str], port: str = "") -> list[workflow.Result]:
+def _run(action: Action, numbers: list[str], port: str = "") -> list[Result]:
     db, me = get_db(), actor()
     if action is Action.REGISTER:
         return workflow.register_port(db=db, actor=me, numbers=numbers, port=port)  # 口岸备案 / 批量备案
@@ -88,18 +90,14 @@ def port_lookup(form, quiet: bool = False) -> Port:
 
 # ── lists: a 查找 box (one 核销单号, or empty for all) over an action's candidates ──────────────────
 
-def _keys() -> dict:
-    """The paging keys this page was asked with (a POST carries them as hidden fields)."""
-    return {k: request.values.get(k, "")[:20] for k in ("after", "before") if request.values.get(k)}
-
-
-def _page(stmt, keys: dict) -> Page:
-    return page(get_session(), stmt, after=keys.get("after"), before=keys.get("before"))
+def _keys() -> ListArgs:
+    """The page this list was asked for (a POST carries its keys as hidden fields)."""
+    return ListArgs.from_request()
 
 
 @dataclass
 class Found:
-    stmt: object = None  # the list's select(); None when the search is wrong or not made yet
+    stmt: object = None  # the list's statement; None when the search is wrong or not made yet
     message: str | None = None
     args: dict = field(default_factory=dict)  # the search, as URL parameters
     number: str = ""  # the 核销单号 looked for
@@ -117,9 +115,9 @@ def find_number(action: Action) -> Found:
     return Found(candidates(me, action, settings, number=number or None), args=args, number=number)
 
 
-def listed(action: Action, found: Found, keys: dict) -> Page:
+def listed(action: Action, found: Found, keys: ListArgs) -> Page:
     """The page of the list, and why the 核销单号 looked for is not on it (manual §十)."""
-    pg = _page(found.stmt, keys) if found.stmt is not None else Page([])
+    pg = page_of(found.stmt, keys) if found.stmt is not None else Page([])
     if found.number and not pg.rows and not found.message:
         found.message = lists.why_missing(get_session(), actor(), action, found.number, get_db().settings)
     return pg
@@ -163,7 +161,7 @@ def range_end() -> str:
 def rows_context(endpoint: str, found: Found, pg: Page, link, **extra) -> dict:
     """What templates/forms/_rows.html needs for one of this blueprint's lists."""
     return {"page": pg, "empty_message": found.message, "link": link, "pager_endpoint": endpoint,
-            "pager_args": found.args, "found": found, **list_context(pg), **extra}
+            "pager_args": found.args, "found": found, "number": found.number, **form_names(pg), **extra}
 
 
 def _list(screen: Screen):
@@ -192,7 +190,7 @@ def submit_list():  # 企业交单
 
 def _watch(title: str, stmt):
     found = Found(stmt)
-    pg = _page(stmt, _keys())
+    pg = page_of(stmt, _keys())
     return render("enterprise/list.html", "forms/_rows.html", title=title,
                   **rows_context(request.endpoint, found, pg, form_link(None)))
 
@@ -219,14 +217,10 @@ def submit_deadlines():
 
 @bp.route("/revoking")
 def revoking():  # 撤销中: waiting for customs
-    return _watch("撤销备案待海关确认", queries.form_select(actor(), states=[FormState.REVOKING]))
+    return _watch("撤销备案待海关确认", lists.revoking(actor()))
 
 
 # ── §四 核销单申请 ─────────────────────────────────────────────────────────────────────────────────
-
-def _int_keys() -> dict:
-    return {k: int(v) for k, v in _keys().items() if v.isdigit() and len(v) < 12}
-
 
 @bp.route("/apply", methods=["GET", "POST"])
 def apply():  # 核销单申请
@@ -238,9 +232,7 @@ def apply():  # 核销单申请
             flash(result.message)
             return redirect(url_for(".apply"), 303)
         quantity = "" if result.ok else quantity
-    keys = _int_keys()
-    pg = page(get_session(), lists.applications_select(actor()), after=keys.get("after"),
-              before=keys.get("before"), descending=True)
+    pg = page_of(applications.visible_to(actor()), _keys(), descending=True)
     return render("enterprise/apply.html", "enterprise/_apply.html", page=pg, result=result, quantity=quantity,
                   limit=get_db().settings.max_apply_quantity, application_label=lambda s: ApplicationState(s).label,
                   status=422 if result and not result.ok else 200)
@@ -269,7 +261,7 @@ def _form_page(screen: Screen, number: str):
     fragment, result, port, status = "forms/_tab.html", None, Port(), 200
     if request.method == "POST":
         fragment = "enterprise/_act.html"
-        looking = screen.action is Action.REGISTER and submitter("lookup", "pick")
+        looking = screen.action is Action.REGISTER and pressed("lookup", "pick")
         if screen.action is Action.REGISTER:
             port = port_lookup(request.form)
             fragment = "enterprise/_port.html" if looking else fragment
@@ -314,36 +306,39 @@ def submit_form(number):  # 企业交单: 出口核销单 / 出口报关单, 交
 def _batch(screen: Screen, find):
     """GET: the 查找 panel and the list with 标记. POST: 全选 (this page again, all marked), the 关区
     lookup, or the action, which answers row by row and shows the list again from its first page."""
-    if request.args.get("part") == "end" and wants_fragment():  # 核销单终止号, as 起始号 and 份数 are typed
-        return render("enterprise/batch.html", "enterprise/_end.html", found=Found(end=range_end()))
     results, port, marked, status = None, Port(), set(), 200
-    fragment = "enterprise/_batch_rows.html" if _keys() else "enterprise/_batch.html"  # paging: the rows
+    fragment = "enterprise/_batch_rows.html" if _keys().keys else "enterprise/_batch.html"  # paging: the rows
     if request.method == "POST":
         fragment = "enterprise/_batch.html"
         numbers = request.form.getlist("number")
-        pressed = submitter("lookup", "pick", "all", "act")
-        port = port_lookup(request.form, quiet=pressed not in ("lookup", "pick"))
+        button = pressed("lookup", "pick", "all", "act")
+        port = port_lookup(request.form, quiet=button not in ("lookup", "pick"))
         marked = set(numbers)
-        if pressed in ("lookup", "pick"):
+        if button in ("lookup", "pick"):
             fragment, status = "enterprise/_port.html", 422 if port.error else 200
         elif len(numbers) > PAGE_SIZE:
-            results = [workflow.Result(False, f"每次最多标记 {PAGE_SIZE} 份核销单")]
-        elif pressed == "act" and screen.question and numbers and not request.form.get("confirmed"):
+            results = [Result(False, f"每次最多标记 {PAGE_SIZE} 份核销单")]
+        elif button == "act" and screen.question and numbers and not request.form.get("confirmed"):
             args = {k: request.args[k][:20] for k in ("number", "start", "count") if request.args.get(k)}
-            return _confirmation(screen, numbers, None, url_for(screen.endpoint, **args, **_keys()),
+            return _confirmation(screen, numbers, None, url_for(screen.endpoint, **args, **_keys().keys),
                                  url_for(screen.endpoint, **args))
-        elif pressed == "act":
+        elif button == "act":
             results, marked = _run(screen.action, numbers, port.code), set()
             get_session().expire_all()
     # after the action the list starts again: what was done has left it, the rest moved up
-    keys = _keys() if results is None else {}
+    keys = _keys() if results is None else ListArgs()
     found = find(screen.action)
     pg = listed(screen.action, found, keys)
-    if request.method == "POST" and submitter("all") and results is None:
+    if request.method == "POST" and pressed("all") and results is None:
         marked = {f.number for f in pg.rows}  # 全选: this page, at most 20
-    return render("enterprise/batch.html", fragment, screen=screen, results=results, port=port, keys=keys,
+    return render("enterprise/batch.html", fragment, screen=screen, results=results, port=port, keys=keys.keys,
                   url=url_for(screen.endpoint, **found.args), port_label="备案口岸", status=status,
                   **rows_context(screen.endpoint, found, pg, form_link(screen.action), mark=True, marked=marked))
+
+
+@bp.route("/range-end")
+def range_end_field():  # 核销单终止号, shown as 核销单起始号 and 核销单份数 are typed (a widget of 批量备案 and 挂失)
+    return render("enterprise/_end.html", found=Found(end=range_end()))
 
 
 @bp.route("/batch-register", methods=["GET", "POST"])

@@ -8,11 +8,11 @@ from flask import Blueprint, abort, request, url_for
 
 from blueprints._auth import actor, require
 from blueprints._htmx import render
-from db import codes, details
+from db import details
 from db.engine import get_db, get_session
 from db.lists import candidates
-from db.models import CardKind, Enterprise
-from db.queries import Page, neighbours
+from db.models import CardKind
+from db.queries import neighbours
 from db.rules import Action
 
 bp = Blueprint("forms", __name__, url_prefix="/forms")
@@ -51,18 +51,6 @@ def tab_query(tab: str) -> str:
     """This page's query string with another tab: the tab links keep ?via= and the rest."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "tab"]
     return urlencode(args + [("tab", tab)])
-
-
-def list_context(page: Page) -> dict:
-    """What the rows partial needs besides the rows: 关区 names, and enterprise names for officers."""
-    session = get_session()
-    context = {"names": codes.names(session, "district"), "enterprises": {}}
-    if not actor().is_enterprise and page.rows:
-        ids = {f.enterprise_id for f in page.rows}
-        context["enterprises"] = dict(session.exec(
-            Enterprise.__table__.select().with_only_columns(Enterprise.id, Enterprise.name)
-            .where(Enterprise.id.in_(ids))).all())
-    return context
 
 
 @bp.route("/<number>")

@@ -5,12 +5,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from blueprints._auth import actor, require
 from blueprints._htmx import render, wants_fragment
-from blueprints.forms import list_context
+from blueprints._lists import ListArgs, page_of, show
 from blueprints.portal import dashboard_context
-from db import accounts, clock
+from db import accounts, clock, lists
 from db.engine import get_db, get_session
 from db.models import CardKind, FormState, RequestState
-from db.queries import Condition, Page, form_select, page
 from db.rules import number_message, valid_number
 
 bp = Blueprint("legal", __name__, url_prefix="/legal")
@@ -26,44 +25,27 @@ def needs_permission(view):
     return checked
 
 
-def _keys() -> dict:
-    return {k: request.args.get(k, "")[:20] for k in ("after", "before") if request.args.get(k)}
-
-
 @bp.route("/")
 @needs_permission
 def home():
     return render_template("home.html", **dashboard_context())
 
 
-class Search:
-    """本企业核销单: one 核销单号 and/or one 核销单状态; read only."""
-
-    def __init__(self, args):
-        self.number = args.get("number", "").strip()[:20]
-        state = args.get("state", "")
-        self.state = state if state in FormState.__members__.values() else ""
-        self.args = {k: v for k, v in (("number", self.number), ("state", self.state)) if v}
-        self.message = None
-
-
 @bp.route("/forms")
 @needs_permission
-def forms():
-    me, settings = actor(), get_db().settings
-    search, pg = Search(request.args), Page([])
-    if search.number and not valid_number(search.number, settings):
-        search.message = number_message(settings)
+def forms():  # 本企业核销单: one 核销单号 and/or one 核销单状态; read only
+    settings, args = get_db().settings, ListArgs.from_request("number", "state")
+    state = args["state"] if args["state"] in FormState.__members__.values() else ""
+    args = ListArgs({"number": args["number"], "state": state}, args.after, args.before)
+    stmt, message = None, None
+    if args["number"] and not valid_number(args["number"], settings):
+        message = number_message(settings)
     else:
-        conditions = [Condition("number", "eq", search.number)] if search.number else []
-        stmt = form_select(me, conditions, states=[search.state] if search.state else None)
-        pg = page(get_session(), stmt, after=request.args.get("after"), before=request.args.get("before"))
-        if search.number and not pg.rows:
-            search.message = f"未找到核销单 {search.number}"
-    return render("legal/forms.html", "forms/_rows.html", page=pg, found=search, state=search.state,
-                  states=[(s.value, s.label) for s in FormState], empty_message=search.message,
-                  link=lambda n: url_for("forms.show", number=n), pager_endpoint="legal.forms",
-                  pager_args=search.args, **list_context(pg))
+        stmt = lists.by_number_and_state(actor(), args["number"], state)
+        message = f"未找到核销单 {args['number']}" if args["number"] else None
+    return show("legal/forms.html", "forms/_rows.html", stmt, args, number=args["number"], state=state,
+                states=[(s.value, s.label) for s in FormState], empty_message=message,
+                link=lambda n: url_for("forms.show", number=n))
 
 
 @bp.route("/cards", methods=["GET", "POST"])
@@ -74,8 +56,7 @@ def cards():  # 操作员卡: 出口收汇权限, 申请开通 / 申请延期
         if result.ok and not wants_fragment():
             flash(result.message)
             return redirect(url_for(".cards"), 303)
-    keys = {k: int(v) for k, v in _keys().items() if v.isdigit() and len(v) < 12}
-    pg = page(get_session(), accounts.operator_cards(actor()), after=keys.get("after"), before=keys.get("before"))
+    pg = page_of(accounts.operator_cards(actor()), ListArgs.from_request(source=request.args))
     requests = accounts.latest_requests(get_session(), [card.id for card in pg.rows])
     return render("legal/cards.html", "legal/_cards.html", page=pg, requests=requests, result=result,
                   today=clock.today(), request_label=lambda s: RequestState(s).label,

@@ -9,7 +9,8 @@ from flask import Blueprint, Response, abort, redirect, request, stream_with_con
 
 from blueprints._auth import actor, require
 from blueprints._htmx import render, wants_fragment
-from blueprints.forms import detail_or_404, list_context, walk
+from blueprints._lists import ListArgs, form_names, page_of, whole
+from blueprints.forms import detail_or_404, walk
 from db import codes, queries
 from db import export as csv_export
 from db.engine import get_session
@@ -66,12 +67,6 @@ class Editor:
         return Condition(self.field, self.op, self.value, self.value2, self.join)
 
 
-def _key(name: str) -> str | None:
-    """?after= / ?before=: a number, else nothing."""
-    value = request.args.get(name, "")
-    return value if value.isascii() and value.isdigit() and len(value) <= 20 else None
-
-
 def _name_of(table: str, code: str) -> str | None:
     return codes.name_of(get_session(), table, code)
 
@@ -112,9 +107,9 @@ def search():  # 组合查询
     first = next(iter(fields))
     editor = Editor(args.get("nf") if args.get("nf") in fields else first, join=args.get("nj", "and")[:10])
     if "remove" in args:
-        index = args.get("remove", "")
-        if index.isdigit() and int(index) < len(query.conditions):
-            del query.conditions[int(index)]
+        index = whole(args.get("remove"))
+        if index is not None and index < len(query.conditions):
+            del query.conditions[index]
             if query.conditions:
                 query.conditions[0] = Condition(**{**query.conditions[0].__dict__, "join": "and"})
         return _changed(query, Editor(first))
@@ -139,16 +134,16 @@ def search():  # 组合查询
 
 def _results(query: Query, editor: Editor):
     session = get_session()
-    after, before = _key("after"), _key("before")
+    keys = ListArgs.from_request(source=request.args)
     try:
-        stmt = queries.business_select(query.business, actor(), query.conditions, session)
+        stmt = queries.combined(query.business, actor(), query.conditions, session)
     except QueryError as error:
         return _screen(query, editor, errors=error.errors, results={"error": error}, status=422,
                        fragment="query/_results.html")
-    page = queries.page(session, stmt, after=after, before=before)
+    page = page_of(stmt, keys)
     context = {"page": page, "link": _link(query), "pager_endpoint": "query.search",
                "pager_args": query.args(run=1), **list_context_for(query, page)}
-    if wants_fragment() and (after or before):  # 下一页 / 上一页 swap the rows only
+    if wants_fragment() and keys.keys:  # 下一页 / 上一页 swap the rows only
         return render("query/search.html", _rows_template(query), **context)
     count, exact = queries.bounded_count(session, stmt)
     results = {"count": count, "exact": exact, "export": url_for("query.export", **query.args())}
@@ -161,7 +156,7 @@ def _rows_template(query: Query) -> str:
 
 
 def list_context_for(query: Query, page) -> dict:
-    context = list_context(page)
+    context = form_names(page)
     if query.business == "declaration":
         session = get_session()
         context["numbers"] = queries.form_numbers(session, [d.form_id for d in page.rows])
@@ -197,7 +192,7 @@ def _detail(query: Query, detail, key: str, default_tab: str):
     tab = request.args.get("tab") if request.args.get("tab") in ("form", "declaration") else default_tab
     route = None
     try:
-        stmt = queries.business_select(query.business, actor(), query.conditions, get_session())
+        stmt = queries.combined(query.business, actor(), query.conditions, get_session())
     except QueryError:
         stmt = None  # a hand-edited URL: the page still shows, without 上一单 / 下一单
     if stmt is not None:
@@ -212,7 +207,7 @@ def export():  # 导出
     query = Query.from_request()
     session = get_session()
     try:
-        stmt = queries.business_select(query.business, actor(), query.conditions, session)
+        stmt = queries.combined(query.business, actor(), query.conditions, session)
     except QueryError as error:
         return _screen(query, Editor(next(iter(queries.fields_for(query.business, actor())))),
                        errors=error.errors, results={"error": error}, status=422)

@@ -12,7 +12,7 @@ from db import audit, clock
 from db.actor import Actor
 from db.engine import Database
 from db.models import Card, CardKind, Enterprise, PermissionRequest, RequestState
-from db.workflow import Refused, Result, _writing, as_id
+from db.transaction import Refused, Result, as_id, writing
 
 CARD_NO_LENGTH = 13
 BAD_LOGIN = "IC卡号或IC卡密码错误"
@@ -77,7 +77,7 @@ def change_password(*, db: Database, actor: Actor, old: str, new: str, confirm: 
         return Result(False, "两次输入的新密码不一致")
     if not 8 <= len(new) <= 32 or new == old:
         return Result(False, PASSWORD_RULE)
-    with _writing(db) as session:
+    with writing(db) as session:
         card = session.get(Card, actor.card_id, with_for_update=True)
         if not check_password_hash(card.password_hash, old):
             return Result(False, "原密码错误")
@@ -130,7 +130,7 @@ def create_enterprise(*, db: Database, actor: Actor, name: str, customs_code: st
         for holder in (legal_holder, operator_holder):
             if not (holder or "").strip() or len(holder.strip()) > 60:
                 raise Refused("请填写持卡人姓名（60 字以内）")
-        with _writing(db) as session:
+        with writing(db) as session:
             if session.exec(select(Enterprise).where(Enterprise.customs_code == customs_code)).first():
                 raise Refused(f"海关编码 {customs_code} 已入网")
             enterprise = Enterprise(customs_code=customs_code, name=name, created_at=clock.now())
@@ -159,7 +159,7 @@ def create_card(*, db: Database, actor: Actor, kind: CardKind, holder: str, ente
             raise Refused("企业卡须属于一个企业")
         if kind is CardKind.CUSTOMS and not district_code:
             raise Refused("海关卡须属于一个关区")
-        with _writing(db) as session:
+        with writing(db) as session:
             if kind in (CardKind.OPERATOR, CardKind.LEGAL) and session.get(Enterprise, enterprise_id) is None:
                 raise Refused("未找到该企业")
             new = _new_card(session, actor, kind, holder.strip(), enterprise_id, district_code,
@@ -206,7 +206,7 @@ def _card_by_no(session, card_no: str) -> Card:
 def reset_password(*, db: Database, actor: Actor, card_no: str) -> tuple[Result, str | None]:
     try:
         _admin_only(actor)
-        with _writing(db) as session:
+        with writing(db) as session:
             card = _card_by_no(session, card_no)
             password = initial_password()
             card.password_hash = hash_password(password)
@@ -225,7 +225,7 @@ def set_locked(*, db: Database, actor: Actor, card_no: str, locked: bool) -> Res
         _admin_only(actor)
         if actor.card_no == (card_no or "").strip():
             raise Refused("不能锁定本卡")
-        with _writing(db) as session:
+        with writing(db) as session:
             card = _card_by_no(session, card_no)
             if card.locked == locked:
                 raise Refused(f"IC卡 {card.card_no} 已{action}")
@@ -244,7 +244,7 @@ def request_permission(*, db: Database, actor: Actor, card_no: str) -> Result:  
     try:
         if actor.kind is not CardKind.LEGAL:
             raise Refused("只有企业法人卡可以申请开通或延期")
-        with _writing(db) as session:
+        with writing(db) as session:
             card = _card_by_no(session, card_no)
             if card.enterprise_id != actor.enterprise_id or card.kind != CardKind.OPERATOR:
                 raise Refused(f"未找到IC卡 {card_no[:20]}")
@@ -286,7 +286,7 @@ def decide_permission(*, db: Database, actor: Actor, request_id, grant: bool, ex
                           f"应不晚于 {_years_on(clock.today(), MAX_PERMISSION_YEARS):%Y%m%d}")
         if not grant and not (reason or "").strip():
             raise Refused("请填写拒绝原因")
-        with _writing(db) as session:
+        with writing(db) as session:
             key = as_id(request_id)
             request = session.get(PermissionRequest, key, with_for_update=True) if key else None
             if request is None:

@@ -114,7 +114,7 @@ class TrailFilterError(ValueError):
         self.errors = errors
 
 
-def trail_select(session: Session, *, card_no: str = "", action: str = "", form_number: str = "",
+def trail(session: Session, *, card_no: str = "", action: str = "", form_number: str = "",
                  date_from: str = "", date_to: str = ""):
     """select(AuditEvent) of the events meeting the filters, to be paged newest first
     (db.queries.page(..., descending=True)). Dates are China dates, YYYYMMDD or a start of one
@@ -155,6 +155,8 @@ def _day_bound(text: str, errors: dict, name: str, *, first: bool):
     if days is None:
         errors[name] = f"“{text[:20]}”不是日期（YYYYMMDD）"
         return None
+    if first and days[0].year == 1:
+        return None  # from the first day there is: no bound (and none that China time could not hold)
     try:
         day = days[0] if first else days[1] + timedelta(days=1)
     except OverflowError:

@@ -8,7 +8,7 @@ from db import accounts, codes
 from db.actor import Actor
 from db.engine import Database
 from db.models import Card, CardKind, Enterprise
-from db.workflow import Result
+from db.transaction import Result
 
 STATUSES = {"locked": "已锁定", "must_change": "未改初始密码"}
 # kinds the data centre issues one at a time (an admin card is made from the command line)
@@ -35,7 +35,7 @@ class Filters:
         return {name: value for name, value in vars(self).items() if value}
 
 
-def card_select(session: Session, filters: Filters):
+def filtered(session: Session, filters: Filters):
     """select(Card) of the cards meeting `filters`; page it by key (newest first). Raises FilterError."""
     stmt = select(Card)
     if filters.card_no:

@@ -185,7 +185,7 @@ def import_csv(*, db, actor, kind: str, text: str):
     with its audit event. Returns (Result, Preview)."""
     from db import audit
     from db.models import CardKind
-    from db.workflow import Result
+    from db.transaction import Result
 
     if actor.kind is not CardKind.ADMIN:
         return Result(False, "本卡无权进行此操作"), Preview(kind)

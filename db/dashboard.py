@@ -1,28 +1,22 @@
 """What waits for each role, deadlines coming, forms by state, and the latest operations.
 
-Counts are bounded (db.queries.bounded_count) or read from the tally: never a COUNT over all forms.
+Counts are bounded (db.queries.bounded_count) counts of the lists they link to, or read from the
+tally: never a COUNT over all forms.
 """
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from db import lists, tally
+from db import applications, lists, tally
 from db.actor import Actor
 from db.models import (
-    ApplicationState,
     AuditEvent,
     Card,
     CardKind,
-    Declaration,
-    DeclarationStatus,
-    Form,
-    FormApplication,
     FormState,
-    PermissionRequest,
-    RequestState,
 )
-from db.queries import bounded_count, form_select, scope_declarations
-from db.rules import Settings
+from db.queries import bounded_count
+from db.rules import Action, Settings
 
 LATEST = 8
 
@@ -35,6 +29,21 @@ class Count:
     exact: bool = True
 
 
+@dataclass(frozen=True)
+class Watch:
+    """A dashboard line: the very list its link opens (the same function), counted with a bound, so
+    that the count and the list cannot differ."""
+
+    key: str
+    label: str
+    stmt: object
+    deadline: bool = False
+
+    def count(self, session: Session) -> Count:
+        n, exact = bounded_count(session, self.stmt)
+        return Count(self.key, self.label, n, exact)
+
+
 @dataclass
 class Dashboard:
     waiting: list[Count] = field(default_factory=list)
@@ -43,80 +52,68 @@ class Dashboard:
     latest: list[AuditEvent] = field(default_factory=list)
 
 
-def _count(session, key, label, stmt) -> Count:
-    n, exact = bounded_count(session, stmt)
-    return Count(key, label, n, exact)
-
-
 def build(session: Session, actor: Actor, settings: Settings) -> Dashboard:
     board = Dashboard(by_state=_by_state(session, actor), latest=_latest(session, actor))
-    builder = {CardKind.OPERATOR: _operator, CardKind.LEGAL: _operator, CardKind.BUREAU: _bureau,
-               CardKind.CUSTOMS: _customs, CardKind.ADMIN: _admin}[actor.kind]
-    builder(session, actor, settings, board)
+    for watch in watches(actor, settings):
+        (board.deadlines if watch.deadline else board.waiting).append(watch.count(session))
     return board
 
 
-def _operator(session, actor, settings, board):
-    forms = lambda *states: form_select(actor, states=states)  # noqa: E731
-    ready = forms(FormState.USED).where(Form.id.in_(select(Declaration.form_id).where(
-        Declaration.status == DeclarationStatus.CLOSED, Declaration.fx_slip_issued.is_(True))))
-    board.waiting = [
-        _count(session, "register", "可备案的核销单", forms(FormState.ISSUED)),
-        _count(session, "revoking", "撤销备案待海关确认", forms(FormState.REVOKING)),
-        _count(session, "submit", "可交单的核销单", ready),
-        _count(session, "unreceived", f"交单超过 {settings.receive_alert_days} 天外汇局未接收",
-               lists.unreceived(actor, settings)),
+def watches(actor: Actor, settings: Settings) -> list[Watch]:
+    """What the card's dashboard counts, each the select() of the list its link opens."""
+    return {CardKind.OPERATOR: _operator, CardKind.LEGAL: _operator, CardKind.BUREAU: _bureau,
+            CardKind.CUSTOMS: _customs, CardKind.ADMIN: _admin}[actor.kind](actor, settings)
+
+
+def _operator(actor, settings) -> list[Watch]:
+    return [
+        Watch("register", "可备案的核销单", lists.candidates(actor, Action.REGISTER, settings)),
+        Watch("revoking", "撤销备案待海关确认", lists.revoking(actor)),
+        Watch("submit", "可交单的核销单", lists.candidates(actor, Action.SUBMIT, settings)),
+        Watch("unreceived", f"交单超过 {settings.receive_alert_days} 天外汇局未接收",
+              lists.unreceived(actor, settings)),
+        *_deadlines(actor, settings),
     ]
-    board.deadlines = _deadlines(session, actor, settings)
 
 
-def _deadlines(session, actor, settings) -> list[Count]:
+def _deadlines(actor, settings) -> list[Watch]:
     warn = settings.deadline_warning_days
     return [
-        _count(session, "use_deadline", f"备案 {warn} 天内到期（{settings.use_period_days} 天使用期）",
-               lists.near_use_end(actor, settings)),
-        _count(session, "submit_deadline", f"交单 {warn} 天内到期（出口后 {settings.submit_period_days} 天）",
-               lists.near_submit_end(actor, settings)),
+        Watch("use_deadline", f"备案 {warn} 天内到期（{settings.use_period_days} 天使用期）",
+              lists.near_use_end(actor, settings), deadline=True),
+        Watch("submit_deadline", f"交单 {warn} 天内到期（出口后 {settings.submit_period_days} 天）",
+              lists.near_submit_end(actor, settings), deadline=True),
     ]
 
 
-def _bureau(session, actor, settings, board):
-    forms = lambda *states: form_select(actor, states=states)  # noqa: E731
-    board.waiting = [
-        _count(session, "applications", "待发放的核销单申请",
-               select(FormApplication).where(FormApplication.state == ApplicationState.PENDING)),
-        _count(session, "permissions", "待审批的权限申请",
-               select(PermissionRequest).where(PermissionRequest.state == RequestState.PENDING)),
-        _count(session, "receipts", "待接收的交单", forms(FormState.SUBMITTED).where(Form.received_at.is_(None))),
-        _count(session, "unreceived", f"交单超过 {settings.receive_alert_days} 天未接收",
-               lists.unreceived(actor, settings)),
-        _count(session, "write_offs", "已接收待核销", forms(FormState.SUBMITTED).where(Form.received_at.is_not(None))),
+def _bureau(actor, settings) -> list[Watch]:
+    return [
+        Watch("applications", "待发放的核销单申请", applications.pending_applications()),
+        Watch("permissions", "待审批的权限申请", applications.pending_permissions()),
+        Watch("receipts", "待接收的交单", lists.candidates(actor, Action.RECEIVE, settings)),
+        Watch("unreceived", f"交单超过 {settings.receive_alert_days} 天未接收",
+              lists.unreceived(actor, settings)),
+        Watch("write_offs", "已接收待核销", lists.candidates(actor, Action.WRITE_OFF, settings)),
+        *_deadlines(actor, settings),
     ]
-    board.deadlines = _deadlines(session, actor, settings)
 
 
-def _customs(session, actor, settings, board):
-    forms = lambda *states: form_select(actor, states=states)  # noqa: E731
-    declarations = lambda status: scope_declarations(select(Declaration), actor).where(  # noqa: E731
-        Declaration.status == status)
-    board.waiting = [
-        _count(session, "registered", "已备案未使用的核销单", forms(FormState.REGISTERED)),
-        _count(session, "revocations", "撤销备案待确认", forms(FormState.REVOKING)),
-        _count(session, "to_release", "待放行的报关单", declarations(DeclarationStatus.DECLARED)),
-        _count(session, "to_close", "待结关的报关单", declarations(DeclarationStatus.RELEASED)),
-        _count(session, "to_slip", "待签发结汇联", declarations(DeclarationStatus.CLOSED).where(
-            Declaration.fx_slip_issued.is_(False))),
-        _count(session, "supplement", "货物已放行待补验", forms(FormState.REGISTERED).where(Form.id.in_(
-            select(Declaration.form_id).where(Declaration.verified.is_(False))))),
+def _customs(actor, settings) -> list[Watch]:
+    return [
+        Watch("registered", "已备案未使用的核销单", lists.registered(actor)),
+        Watch("revocations", "撤销备案待确认", lists.candidates(actor, Action.CONFIRM_REVOKE, settings)),
+        Watch("to_release", "待放行的报关单", lists.declarations_in(actor, lists.TO_RELEASE)),
+        Watch("to_close", "待结关的报关单", lists.declarations_in(actor, lists.TO_CLOSE)),
+        Watch("to_slip", "待签发结汇联", lists.declarations_in(actor, lists.TO_SLIP)),
+        Watch("supplement", "货物已放行待补验", lists.candidates(actor, Action.SUPPLEMENT, settings)),
+        *_deadlines(actor, settings)[:1],
     ]
-    board.deadlines = _deadlines(session, actor, settings)[:1]
 
 
-def _admin(session, actor, settings, board):
-    board.waiting = [
-        _count(session, "locked", "已锁定的IC卡", select(Card).where(Card.locked.is_(True))),
-        _count(session, "must_change", "尚未修改初始密码的IC卡",
-               select(Card).where(Card.must_change_password.is_(True))),
+def _admin(actor, settings) -> list[Watch]:
+    return [
+        Watch("locked", "已锁定的IC卡", select(Card).where(Card.locked.is_(True))),
+        Watch("must_change", "尚未修改初始密码的IC卡", select(Card).where(Card.must_change_password.is_(True))),
     ]
 
 

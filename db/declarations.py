@@ -36,7 +36,7 @@ class LineInput:
 
     @property
     def total(self) -> Decimal:
-        return (self.quantity * self.unit_price).quantize(Decimal("0.01"))
+        return line_total(self.quantity, self.unit_price)
 
 
 @dataclass
@@ -57,6 +57,9 @@ class DeclarationInput:
         return sum((line.total for line in self.lines), Decimal("0.00"))
 
 
+MAX_AMOUNT = Decimal("1e14")  # every amount, quantity and price is below this
+
+
 def parse_date(text: str) -> date | None:
     text = (text or "").strip().replace("-", "")
     if len(text) != 8 or not text.isdigit():
@@ -73,11 +76,18 @@ def parse_amount(text: str, places: int = 4) -> Decimal | None:
         value = Decimal((text or "").strip().replace(",", ""))
     except InvalidOperation:
         return None
-    if not value.is_finite() or value <= 0 or value >= Decimal("1e14"):
+    if not value.is_finite() or value <= 0 or value >= MAX_AMOUNT:
         return None
     if -value.as_tuple().exponent > places:
         return None
     return value
+
+
+def line_total(quantity: Decimal | None, unit_price: Decimal | None) -> Decimal | None:
+    """数量 × 单价 to the cent, or None when either is missing or the product is too large."""
+    if not quantity or not unit_price or quantity * unit_price >= MAX_AMOUNT:
+        return None
+    return (quantity * unit_price).quantize(Decimal("0.01"))
 
 
 def parse(session: Session, data: dict[str, str], lines: list[dict[str, str]]):
@@ -131,6 +141,8 @@ def _parse_lines(lines: list[dict[str, str]], errors: dict[str, str]) -> list[Li
             problem = "数量应为大于 0 的数字"
         elif unit_price is None:
             problem = "单价应为大于 0 的数字，最多 4 位小数"
+        elif line_total(quantity, unit_price) is None:
+            problem = "总价过大，请核对数量和单价"
         if problem:
             errors[f"line{i}"] = f"第 {i} 项：{problem}"
             continue

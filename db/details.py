@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 
 from db import codes
 from db.actor import Actor
-from db.models import AuditEvent, Declaration, DeclarationLine, Enterprise, Form
+from db.models import AuditEvent, Declaration, DeclarationLine, Enterprise, Form, FormState
 from db.queries import scope_forms
 from db.rules import Settings, receipt_overdue, submit_deadline, use_deadline
 from db.status import status_columns
@@ -32,6 +32,16 @@ class FormDetail:
     @property
     def submit_deadline(self):
         return submit_deadline(self.declaration, self.settings)
+
+    @property
+    def open_use_deadline(self):
+        """使用期限, while the form waits to be used (已备案)."""
+        return self.use_deadline if self.form.state == FormState.REGISTERED else None
+
+    @property
+    def open_submit_deadline(self):
+        """交单期限, while the used form waits to be submitted (已用)."""
+        return self.submit_deadline if self.form.state == FormState.USED else None
 
     @property
     def receipt_overdue(self) -> bool:

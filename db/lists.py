@@ -4,28 +4,33 @@ applications, and the watch lists of the dashboards (deadlines, submissions not 
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from sqlalchemy import exists
 from sqlmodel import Session, select
 
-from db import clock
+from db import clock, details
 from db.actor import Actor
-from db.models import Declaration, DeclarationStatus, Form, FormApplication, FormState
-from db.queries import QueryError, form_select
+from db.models import Declaration, DeclarationStatus, Enterprise, Form, FormState
+from db.queries import Condition, QueryError, declaration_select, form_select
 from db.rules import RULES, Action, number_message, valid_number, why_not
+
+
+def _declared(*conditions):
+    """The form has a declaration meeting `conditions`: asked per form through the declaration's
+    unique form_id, so a list (and its count) reads only the card's scope, never every declaration."""
+    return exists().where(Declaration.form_id == Form.id, *conditions)
 
 
 def candidates(actor: Actor, action, settings=None, number: str | None = None):
     """The forms `actor` could take `action` on now: the list a screen such as 口岸备案 or 企业交单
     shows (and walks with 上一单/下一单). `number` narrows it to one 核销单号 (the 查找 box)."""
     stmt = form_select(actor, states=RULES[action].sources)
-    closed_with_slip = select(Declaration.form_id).where(
-        Declaration.status == DeclarationStatus.CLOSED, Declaration.fx_slip_issued.is_(True))
     extra = {
-        Action.SUBMIT: lambda s: s.where(Form.id.in_(closed_with_slip)),
+        Action.SUBMIT: lambda s: s.where(_declared(Declaration.status == DeclarationStatus.CLOSED,
+                                                   Declaration.fx_slip_issued.is_(True))),
         Action.RECEIVE: lambda s: s.where(Form.received_at.is_(None)),
         Action.WRITE_OFF: lambda s: s.where(Form.received_at.is_not(None)),
-        Action.VERIFY: lambda s: s.where(Form.id.not_in(select(Declaration.form_id))),
-        Action.SUPPLEMENT: lambda s: s.where(Form.id.in_(select(Declaration.form_id).where(
-            Declaration.verified.is_(False)))),
+        Action.VERIFY: lambda s: s.where(~_declared()),
+        Action.SUPPLEMENT: lambda s: s.where(_declared(Declaration.verified.is_(False))),
     }.get(action)
     if extra:
         stmt = extra(stmt)
@@ -95,19 +100,11 @@ def why_missing(session: Session, actor: Actor, action, number: str, settings) -
     return check.refused[0][1] if check.refused else ""
 
 
-def applications_select(actor: Actor):
-    """核销单申请: the applications `actor` may see (an enterprise its own), keyed by id."""
-    stmt = select(FormApplication)
-    if actor.is_enterprise:
-        stmt = stmt.where(FormApplication.enterprise_id == actor.enterprise_id)
-    return stmt
-
-
-def unreceived(actor: Actor, settings):
-    """交单 more than `receive_alert_days` ago and still not received by the bureau (manual §10.4)."""
+def unreceived(actor: Actor, settings, number: str | None = None):
+    """交单 more than `receive_alert_days` ago and still not received by the bureau (manual §10.4): the
+    forms db.rules.receipt_overdue flags, as a list. `number`: only that 核销单号."""
     cutoff = clock.now() - timedelta(days=settings.receive_alert_days)
-    return form_select(actor, states=[FormState.SUBMITTED]).where(Form.received_at.is_(None),
-                                                                  Form.submitted_at < cutoff)
+    return candidates(actor, Action.RECEIVE, settings, number).where(Form.submitted_at < cutoff)
 
 
 def near_use_end(actor: Actor, settings):
@@ -119,5 +116,78 @@ def near_use_end(actor: Actor, settings):
 def near_submit_end(actor: Actor, settings):
     """已用 forms within `deadline_warning_days` of the last day to submit them (出口日期 + period)."""
     cutoff = clock.today() - timedelta(days=settings.submit_period_days - settings.deadline_warning_days)
-    return form_select(actor, states=[FormState.USED]).where(Form.id.in_(
-        select(Declaration.form_id).where(Declaration.exported_on <= cutoff)))
+    return form_select(actor, states=[FormState.USED]).where(_declared(Declaration.exported_on <= cutoff))
+
+
+def enterprise_names(session: Session, rows) -> dict[int, str]:
+    """{enterprise id: name} for a page of forms (one query by primary key)."""
+    ids = {row.enterprise_id for row in rows if row.enterprise_id}
+    if not ids:
+        return {}
+    return dict(session.exec(select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ids))).all())
+
+
+def registered(actor: Actor, settings=None):
+    """备案数据: 已备案 and not used yet."""
+    return form_select(actor, states=[FormState.REGISTERED])
+
+
+def revoking(actor: Actor, settings=None):
+    """撤销中: waiting for customs to confirm or reject the revocation."""
+    return form_select(actor, states=[FormState.REVOKING])
+
+
+def by_number_and_state(actor: Actor, number: str = "", state: str = ""):
+    """本企业核销单: every form the card may see, or the one 核销单号, or those in one state."""
+    conditions = [Condition("number", "eq", number)] if number else []
+    return form_select(actor, conditions, states=[state] if state else None)
+
+
+def only(stmt, number: str | None):
+    """A list of forms narrowed to one 核销单号 (the 查找 box), or the whole list."""
+    return stmt.where(Form.number == number) if number else stmt
+
+
+def declarations_in(actor: Actor, conditions, number: str | None = None):
+    """A list of declarations by their status conditions; `number`: only the one of that 核销单号."""
+    narrow = [Condition("form_number", "eq", number)] if number else []
+    return declaration_select(actor, [*conditions, *narrow])
+
+
+def forms_by_id(session: Session, form_ids) -> dict[int, Form]:
+    """The forms of the declarations on a page (at most a page, by primary key)."""
+    ids = set(form_ids)
+    return {f.id: f for f in session.exec(select(Form).where(Form.id.in_(ids))).all()} if ids else {}
+
+
+def form_numbers_of(session: Session, declaration_numbers) -> dict[str, str]:
+    """{报关单号: 核销单号} for a few declarations (上一单 / 下一单 over a list of declarations)."""
+    numbers = [n for n in declaration_numbers if n]
+    if not numbers:
+        return {}
+    return dict(session.exec(select(Declaration.number, Form.number).join(Form, Form.id == Declaration.form_id)
+                             .where(Declaration.number.in_(numbers))).all())
+
+
+def why_not_in(session: Session, actor: Actor, action, number: str, settings, list_name: str) -> str:
+    """Why a typed 核销单号 is not in an officer's list, in the manual's terms (another 关区's: not found)."""
+    detail = details.load(session, actor, number, settings)
+    if detail is None:
+        return f"未找到核销单 {number}"
+    reason = why_not(action, actor, detail.form, detail.declaration, settings)
+    if reason:
+        return f"核销单 {number}：{reason}"
+    state = FormState(detail.form.state).label
+    return f"核销单 {number}（{detail.status['海关使用状态']}，{state}）不在{list_name}中"
+
+
+def _status(label: str, slip: str | None = None) -> tuple:
+    conditions = (Condition("status", "eq", label),)
+    return conditions + ((Condition("fx_slip", "eq", slip),) if slip else ())
+
+
+# customs' lists of declarations, by the 报关单 status their tab shows
+TO_RELEASE = _status("已申报")
+TO_CLOSE = _status("已放行")
+TO_SLIP = _status("已结关", "未签发")
+SLIPPED = _status("已结关", "已签发")

@@ -135,6 +135,10 @@ class PermissionRequest(SQLModel, table=True):
     expires: date | None = None
     reason: str | None = Field(default=None, max_length=200)
 
+    @property
+    def is_pending(self) -> bool:  # 待审批
+        return self.state == RequestState.PENDING
+
 
 class FormApplication(SQLModel, table=True):
     """核销单申请: an enterprise asks for N forms; the bureau issues (发放) or rejects (驳回) it."""
@@ -155,6 +159,22 @@ class FormApplication(SQLModel, table=True):
     last_number: str | None = Field(default=None, max_length=12)
     reason: str | None = Field(default=None, max_length=200)
     paper_collected_at: datetime | None = None  # 领取纸质单证
+
+    @property
+    def is_pending(self) -> bool:  # 申请中: to 发放 or 驳回
+        return self.state == ApplicationState.PENDING
+
+    @property
+    def is_issued(self) -> bool:
+        return self.state == ApplicationState.ISSUED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.state == ApplicationState.REJECTED
+
+    @property
+    def awaits_collection(self) -> bool:  # 已发放, 纸质单证未领取
+        return self.is_issued and self.paper_collected_at is None
 
 
 # The columns 组合查询 conditions test (db.queries). The indexes that serve it start with what narrows

@@ -179,7 +179,7 @@ def declaration_select(actor: Actor, conditions: list[Condition] = (), *, sessio
     return _filtered(stmt, conditions, fields_for("declaration", actor), session, "declaration")
 
 
-def business_select(business: str, actor: Actor, conditions: list[Condition], session: Session):
+def combined(business: str, actor: Actor, conditions: list[Condition], session: Session):
     """组合查询: the select of the chosen business (核销单 or 报关单)."""
     if business == "declaration":
         return declaration_select(actor, conditions, session=session)
@@ -245,8 +245,19 @@ def condition_error(c: Condition, fields: dict[str, FieldSpec], session=None) ->
         return f"{spec.label}不能用“{OPS[c.op]}”查询" if c.op in OPS else "没有这个比较方式"
     if c.join not in JOINS:
         return "条件之间只能用“并且”或“或者”连接"
-    values = [c.value, c.value2] if c.op == "between" else [c.value]
-    for value in values:
+    problem = _values_error(spec, c, session)
+    if problem:
+        return problem
+    if c.op == "between":
+        low, high = _bounds(spec, c)
+        if low > high:
+            return "介于的第一个值不能大于第二个值"
+    return None
+
+
+def _values_error(spec: FieldSpec, c: Condition, session) -> str | None:
+    """What is wrong with the value (or the two of 介于) typed for `c`."""
+    for value in [c.value, c.value2] if c.op == "between" else [c.value]:
         if len(value) > MAX_VALUE_LENGTH:
             return f"值不能超过 {MAX_VALUE_LENGTH} 个字"
         if not value.strip():
@@ -256,10 +267,6 @@ def condition_error(c: Condition, fields: dict[str, FieldSpec], session=None) ->
         problem = _value_error(spec, c.op, value.strip(), session)
         if problem:
             return problem
-    if c.op == "between":
-        low, high = _bounds(spec, c)
-        if low > high:
-            return "介于的第一个值不能大于第二个值"
     return None
 
 

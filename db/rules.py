@@ -162,24 +162,34 @@ def why_not(action: Action, actor: Actor, form: Form, declaration: Declaration |
 def _extra_refusal(action, form, decl, settings, today) -> str | None:
     status = DeclarationStatus(decl.status) if decl else None
     if action is Action.VERIFY:
-        if decl is not None:
-            return "该核销单已有出口报关单，货物已放行的请补验"
-        if use_deadline(form, settings) < today:
-            return f"该核销单备案已超过 {settings.use_period_days} 天使用期限，不能验核"
+        return _verify_refusal(form, decl, settings, today)
     elif action is Action.SUPPLEMENT:
         if not awaits_supplement(form, decl):
             return "该核销单没有已放行待补验的出口报关单"
     elif action in (Action.RELEASE, Action.CLOSE, Action.ISSUE_SLIP, Action.REISSUE_SLIP):
         return _declaration_refusal(action, status, decl)
     elif action is Action.SUBMIT:
-        if status is not DeclarationStatus.CLOSED:
-            return "出口报关单尚未结关，不能交单"
-        if not decl.fx_slip_issued:
-            return "请联系申报海关重新签发报关单结汇联"
+        return _submit_refusal(status, decl)
     elif action is Action.RECEIVE and form.received_at is not None:
         return "该交单已接收"
     elif action is Action.WRITE_OFF and form.received_at is None:
         return "外汇局尚未接收该交单，不能核销"
+    return None
+
+
+def _verify_refusal(form, decl, settings, today) -> str | None:
+    if decl is not None:
+        return "该核销单已有出口报关单，货物已放行的请补验"
+    if use_deadline(form, settings) < today:
+        return f"该核销单备案已超过 {settings.use_period_days} 天使用期限，不能验核"
+    return None
+
+
+def _submit_refusal(status, decl) -> str | None:
+    if status is not DeclarationStatus.CLOSED:
+        return "出口报关单尚未结关，不能交单"
+    if not decl.fx_slip_issued:
+        return "请联系申报海关重新签发报关单结汇联"
     return None
 
 

@@ -4,9 +4,6 @@ Each public function owns its transaction and returns what a screen shows: a `Re
 why not, in Chinese), or one `Result` per form for the batch actions. The rules themselves (who, from
 which state, why not) live in db.rules; this module applies them to the database.
 """
-from contextlib import contextmanager
-from dataclasses import dataclass
-
 from sqlalchemy import update
 from sqlmodel import Session, select
 
@@ -26,34 +23,7 @@ from db.models import (
 )
 from db.queries import scope_forms
 from db.rules import CHANGED, RULES, Action, actor_refusal, number_message, valid_number, why_not
-
-
-@dataclass
-class Result:
-    ok: bool
-    message: str
-    number: str | None = None  # the 核销单号 the result is about, where there is one
-    before: str | None = None
-    after: str | None = None
-
-
-def as_id(value) -> int | None:
-    """A row id from user input, or None: digits only, within the id column's range."""
-    text = str(value).strip()
-    if not text.isascii() or not text.isdigit() or not 0 < int(text) < 2**31:
-        return None
-    return int(text)
-
-
-class Refused(Exception):
-    """A guard said no: the row's savepoint is rolled back and the message goes to the screen."""
-
-
-@contextmanager
-def _writing(db: Database):
-    with db.write() as session:
-        audit.lock_head(session)  # first, so that writers queue here and never deadlock on rows
-        yield session
+from db.transaction import Refused, Result, as_id, writing
 
 
 def _find_form(session: Session, actor: Actor, number: str, settings) -> tuple[Form, Declaration | None]:
@@ -95,7 +65,7 @@ def _each(db: Database, actor: Actor, action: Action, numbers: list[str], step) 
         return [Result(False, refusal, n) for n in numbers] or [Result(False, refusal)]
     if not numbers:
         return [Result(False, "请先标记核销单")]
-    with _writing(db) as session:
+    with writing(db) as session:
         for number in dict.fromkeys(numbers):  # a number posted twice is done once
             try:
                 with session.begin_nested():
@@ -129,7 +99,7 @@ def apply_forms(*, db: Database, actor: Actor, quantity) -> Result:  # 核销单
     text = str(quantity).strip()
     if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= limit:
         return Result(False, f"份数应为 1 至 {limit} 之间的整数")
-    with _writing(db) as session:
+    with writing(db) as session:
         application = FormApplication(enterprise_id=actor.enterprise_id, card_id=actor.card_id,
                                       quantity=int(text), created_at=clock.now())
         session.add(application)
@@ -317,7 +287,7 @@ def _on_application(db: Database, actor: Actor, application_id, change) -> Resul
     if refusal:
         return Result(False, refusal)
     try:
-        with _writing(db) as session:
+        with writing(db) as session:
             return Result(True, change(session, _application(session, application_id)))
     except Refused as refused:
         return Result(False, str(refused))

@@ -39,7 +39,7 @@ def events(database, stmt) -> list[AuditEvent]:
 
 def listed(database, **filters) -> list[str]:
     with database.session() as session:
-        stmt = cards.card_select(session, cards.Filters(**filters))
+        stmt = cards.filtered(session, cards.Filters(**filters))
         return [card.card_no for card in page(session, stmt, descending=True).rows]
 
 
@@ -77,7 +77,7 @@ def test_card_list_pages_by_key(demo, actors):
         result, _ = cards.issue(db=demo, actor=actors["admin"], kind="bureau", holder=f"外汇局 {i}")
         assert result.ok
     with demo.session() as session:
-        stmt = cards.card_select(session, cards.Filters())
+        stmt = cards.filtered(session, cards.Filters())
         first = page(session, stmt, descending=True)
         second = page(session, stmt, after=first.after, descending=True)
         back = page(session, stmt, before=second.before, descending=True)
@@ -217,7 +217,7 @@ def test_only_the_data_centre_imports_codes(demo, actors):
 
 def trail(database, **filters) -> list[AuditEvent]:
     with database.session() as session:
-        return page(session, audit.trail_select(session, **filters), descending=True).rows
+        return page(session, audit.trail(session, **filters), descending=True).rows
 
 
 def test_trail_is_newest_first_twenty_a_page(demo):

@@ -10,11 +10,10 @@ from sqlmodel import select
 from db import audit
 from db.models import AuditEvent, Card, Code, Enterprise
 from tests.conftest import csrf_of, login
+from tests.helpers import HX, RESTORE
 from tests.test_admin_domain import tamper
 
 ADMIN = "9900000000001"
-HX = {"HX-Request": "true"}
-RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
 
 
 @pytest.fixture

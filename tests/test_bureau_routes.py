@@ -9,10 +9,9 @@ from sqlmodel import select
 from db import accounts, clock, workflow
 from db.models import Card, Form, FormApplication, FormState, NumberStock, PermissionRequest
 from tests.conftest import login
+from tests.helpers import HX, RESTORE
 
 BUREAU = "2200000000001"
-HX = {"HX-Request": "true"}
-RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
 
 
 @pytest.fixture

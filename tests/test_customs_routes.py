@@ -6,10 +6,8 @@ import pytest
 
 from db.models import DeclarationStatus, FormState
 from tests.conftest import login
+from tests.helpers import HX, RESTORE
 from tests.test_customs_workflow import LINE, form_of, forms_where, header, registered_days_ago
-
-HX = {"HX-Request": "true"}
-RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
 
 LISTS = {
     "/customs/registered": "备案数据",

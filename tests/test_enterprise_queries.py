@@ -3,7 +3,7 @@ the lists the dashboard counts, and the legal person's operator cards."""
 import pytest
 from sqlmodel import select
 
-from db import accounts, dashboard, lists, queries, workflow
+from db import accounts, applications, dashboard, lists, queries, workflow
 from db.lists import candidates
 from db.models import FormApplication
 from db.queries import QueryError
@@ -65,11 +65,11 @@ def test_range_candidates(demo, actors):
 def test_applications_are_scoped(demo, actors):
     assert workflow.apply_forms(db=demo, actor=actors["B"], quantity="3").ok
     with demo.session() as session:
-        mine = session.exec(lists.applications_select(actors["B"])).all()
+        mine = session.exec(applications.visible_to(actors["B"])).all()
         assert {a.enterprise_id for a in mine} == {actors["B"].enterprise_id}
-        assert len(session.exec(lists.applications_select(actors["bureau"])).all()) == len(
+        assert len(session.exec(applications.visible_to(actors["bureau"])).all()) == len(
             session.exec(select(FormApplication)).all())
-        newest = queries.page(session, lists.applications_select(actors["B"]), descending=True).rows[0]
+        newest = queries.page(session, applications.visible_to(actors["B"]), descending=True).rows[0]
         assert newest.quantity == 3 and newest.state == "pending"
 
 

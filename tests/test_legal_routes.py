@@ -5,10 +5,9 @@ from sqlmodel import func, select
 
 from db.models import PermissionRequest
 from tests.conftest import login
+from tests.helpers import HX, RESTORE
 
 A_LEGAL, B_LEGAL, C_LEGAL = "1100000000002", "1100000000007", "1100000000005"
-HX = {"HX-Request": "true"}
-RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
 
 
 def requests(demo):

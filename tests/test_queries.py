@@ -25,7 +25,7 @@ def numbers(session, stmt):
 
 def errors_of(actor, conditions, session, business="form"):
     with pytest.raises(QueryError) as caught:
-        queries.business_select(business, actor, conditions, session)
+        queries.combined(business, actor, conditions, session)
     return caught.value.errors
 
 
@@ -150,7 +150,7 @@ def test_officers_fields_are_not_an_enterprises(demo, actors):
 def test_scope_by_role(demo, actors):
     with demo.session() as session:
         def ids(actor, business="form"):
-            stmt = queries.business_select(business, actor, [], session)
+            stmt = queries.combined(business, actor, [], session)
             return session.exec(stmt).all()
         a_id = actors["A"].enterprise_id
         assert {f.enterprise_id for f in ids(actors["A"])} == {a_id}

@@ -302,7 +302,7 @@ def test_builder_equals_a_plain_filter(world, data):
     expected, ok = reference(actor, business, conditions, world)
     with world["db"].session() as session:
         try:
-            stmt = queries.business_select(business, actor, conditions, session)
+            stmt = queries.combined(business, actor, conditions, session)
         except QueryError as error:
             event("rejected: " + next(e for e in error.errors if e)[:14])
             assert not ok, (conditions, error.errors)
@@ -341,7 +341,7 @@ def test_an_enterprise_never_sees_another_enterprises_rows(world, data):
     own = {r["number"] for r in world[business] if r["enterprise_id"] == actor.enterprise_id}
     with world["db"].session() as session:
         try:
-            stmt = queries.business_select(business, actor, conditions, session)
+            stmt = queries.combined(business, actor, conditions, session)
         except QueryError:
             return
         assert {row.number for row in session.exec(stmt).all()} <= own

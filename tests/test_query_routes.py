@@ -9,9 +9,8 @@ import pytest
 from db import queries
 from db.queries import Condition
 from tests.conftest import login
+from tests.helpers import HX, RESTORE
 
-HX = {"HX-Request": "true"}
-RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
 JANUARY_2007 = [Condition("issued_on", "prefix", "200701")]
 
 

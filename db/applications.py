@@ -1,35 +1,39 @@
-"""The forex bureau's work lists that are not plain form lists: 核销单申请 waiting to be issued (发放)
-or rejected (驳回), issued ones whose paper forms are not collected yet (领取), 出口收汇 permission
-requests waiting for a decision (待审批), and submissions not received in time (manual §10.4).
+"""核销单申请 and 出口收汇 permission requests: the ones a card may see, those waiting to be issued
+(发放) or rejected (驳回), issued ones whose paper forms are not collected yet (领取), and permission
+requests waiting for a decision (待审批).
 
 Each list is a select() the route pages by key (db.queries.page); `parties` fetches the names a page
 shows, one query per table for the whole page.
 """
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from db import clock
 from db.actor import Actor
-from db.lists import candidates
 from db.models import (
     ApplicationState,
     Card,
     Enterprise,
-    Form,
     FormApplication,
     NumberStock,
     PermissionRequest,
     RequestState,
 )
-from db.rules import Action, Settings
-from db.workflow import as_id
+from db.rules import Settings
+from db.transaction import as_id
 
 
 def valid_id(value: int | None) -> bool:
     """Within an id column's range on every backend: larger numbers are nobody's id."""
     return value is not None and as_id(value) is not None
+
+
+def visible_to(actor: Actor):
+    """核销单申请: the applications `actor` may see (an enterprise its own), keyed by id."""
+    stmt = select(FormApplication)
+    if actor.is_enterprise:
+        stmt = stmt.where(FormApplication.enterprise_id == actor.enterprise_id)
+    return stmt
 
 
 def pending_applications():  # 申请中: to 发放 or 驳回
@@ -43,13 +47,6 @@ def uncollected_applications():  # 已发放, 纸质单证未领取
 
 def pending_permissions():  # 待审批
     return select(PermissionRequest).where(PermissionRequest.state == RequestState.PENDING)
-
-
-def unreceived(actor: Actor, settings: Settings, number: str | None = None):
-    """Submissions the bureau has not received `receive_alert_days` after 交单 (manual §10.4): the
-    forms db.rules.receipt_overdue flags, as a list."""
-    cutoff = clock.now() - timedelta(days=settings.receive_alert_days)
-    return candidates(actor, Action.RECEIVE, settings, number).where(Form.submitted_at < cutoff)
 
 
 def next_form_number(session: Session, settings: Settings) -> str:
