@@ -37,18 +37,8 @@ def run(make_app, host: str, port: int, *, workers: int, threads: int, log=print
     stopping = False
 
     def start():
-        # signals wait until the worker has its own handlers and the parent knows the worker's pid
-        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-        pid = os.fork()
-        if pid == 0:  # the worker: never returns
-            status = 1
-            try:
-                _worker(make_app, sock, threads)
-                status = 0
-            finally:
-                os._exit(status)
-        children[pid] = time.monotonic()
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+        children[_fork(make_app, sock, threads)] = time.monotonic()
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked by _fork until the pid is known
 
     def stop(_signum, _frame):
         nonlocal stopping
@@ -76,6 +66,21 @@ def run(make_app, host: str, port: int, *, workers: int, threads: int, log=print
             start()
     sock.close()
     return 0
+
+
+def _fork(make_app, sock, threads) -> int:
+    """Start one worker; its pid. Stop signals stay blocked: the worker unblocks them once it has its
+    own handlers, the parent once it has recorded the pid."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    pid = os.fork()
+    if pid == 0:  # the worker: never returns
+        status = 1
+        try:
+            _worker(make_app, sock, threads)
+            status = 0
+        finally:
+            os._exit(status)
+    return pid
 
 
 def _worker(make_app, sock, threads):
