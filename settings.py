@@ -10,6 +10,7 @@ class Defaults:
     SECRET_KEY = None  # None: generated once and kept under the instance folder
     REDIS_URL = None  # optional shared store for login rate limiting across instances
     PROXY_COUNT = 0  # proxies in front of the app whose X-Forwarded-For to trust
+    DEMO = False  # a public demo: `seed-demo` lets the demo cards keep 88888888 without changing it
     HOST = "127.0.0.1"
     PORT = 8000
     THREADS = 4
@@ -20,7 +21,9 @@ class Defaults:
     SUBMIT_PERIOD_DAYS = 60  # a used form should be submitted within this many days of 出口日期
     RECEIVE_ALERT_DAYS = 3  # a submission not received after this many days is flagged (manual §10.4)
     DEADLINE_WARNING_DAYS = 15  # dashboards warn this many days before a deadline
-    LOGIN_MAX_FAILURES = 5  # consecutive wrong passwords that lock a card
+    LOGIN_MAX_FAILURES = 5  # wrong passwords in a row before the card must wait
+    LOGIN_DELAY_SECONDS = 60  # the first wait; it doubles with every further wrong password
+    LOGIN_DELAY_MAX_SECONDS = 3600  # the longest wait
     LOGIN_RATE_PER_MINUTE = 20  # login attempts per client address per minute
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

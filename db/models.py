@@ -113,8 +113,9 @@ class Card(SQLModel, table=True):
     district_code: str | None = Field(default=None, max_length=4)  # customs cards: 关区代码
     password_hash: str = Field(max_length=200)
     must_change_password: bool = True
-    failed_attempts: int = 0
-    locked: bool = False
+    failed_attempts: int = 0  # wrong passwords in a row; past the limit each one makes the card wait longer
+    blocked_until: datetime | None = None  # no login is checked before this moment (db.lockout)
+    locked: bool = False  # locked by the data centre: only it unlocks
     session_version: int = 1  # bumped on logout and password change: old cookies stop working
     permission_expires: date | None = None  # 出口收汇 permission (enterprise cards)
     created_at: datetime

@@ -26,6 +26,8 @@ class Settings:
     receive_alert_days: int = 3
     deadline_warning_days: int = 15
     login_max_failures: int = 5
+    login_delay_seconds: int = 60
+    login_delay_max_seconds: int = 3600
 
     @classmethod
     def from_config(cls, config) -> "Settings":

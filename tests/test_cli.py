@@ -50,3 +50,25 @@ def test_backup_writes_a_usable_copy(db, tmp_path):
     else:  # a pg_dump custom archive that pg_restore can read
         listing = subprocess.run(["pg_restore", "--list", str(target)], capture_output=True, text=True, check=True)
         assert "TABLE DATA public code" in listing.stdout
+
+
+
+def test_unlock_card_ends_a_lock_and_a_wait(demo, tmp_path):
+    from db import accounts
+
+    for _ in range(6):
+        accounts.authenticate(db=demo, card_no="9900000000001", password="wrong-pass")
+    result = _run(demo, tmp_path, "unlock-card", "9900000000001")
+    assert result.exit_code == 0 and "card 9900000000001 unlocked" in result.output
+    with demo.session() as session:
+        card = session.exec(select(Card).where(Card.card_no == "9900000000001")).one()
+    assert (card.locked, card.failed_attempts, card.blocked_until) == (False, 0, None)
+    missing = CliRunner().invoke(main, ["unlock-card", "9900000000099"],
+                                 env={"EPORTFX_DATABASE_URL": demo.url, "EPORTFX_INSTANCE": str(tmp_path)})
+    assert missing.exit_code != 0 and "未找到IC卡" in missing.output
+
+
+def test_seed_demo_makes_the_demo_cards_change_their_password_unless_a_public_demo(db, tmp_path):
+    assert "to be changed at its first login" in _run(db, tmp_path, "seed-demo").output
+    with db.session() as session:
+        assert set(session.exec(select(Card.must_change_password)).all()) == {True}
