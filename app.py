@@ -25,7 +25,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["DATABASE_URL"] = app.config["DATABASE_URL"] or settings.sqlite_url(instance)
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or settings.secret_key(instance)
 
-    init_db(app, app.config.get("DATABASE") or Database(app.config["DATABASE_URL"], Settings.from_config(app.config)))
+    init_db(app, app.config.get("DATABASE") or Database(app.config["DATABASE_URL"], Settings.from_config(app.config),
+                                                        threads=int(app.config["THREADS"]),
+                                                        pool_timeout=float(app.config["POOL_TIMEOUT"])))
     csrf.init_app(app)
     htmx.init_app(app)
     auth_setup.init_app(app)

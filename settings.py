@@ -14,6 +14,7 @@ class Defaults:
     HOST = "127.0.0.1"
     PORT = 8000
     THREADS = 4
+    POOL_TIMEOUT = 10  # seconds a request may wait for a database connection before 系统繁忙 (503)
     FORM_NUMBER_WIDTH = 9  # 核销单号 digits
     FIRST_FORM_NUMBER = 286000001  # the bureau's first number when its stock is empty
     MAX_APPLY_QUANTITY = 100  # 核销单申请: most forms one application may ask for
