@@ -14,6 +14,7 @@ class Defaults:
     HOST = "127.0.0.1"
     PORT = 8000
     THREADS = 4
+    EXPORTS_PER_CARD = 2  # 导出 running at once for one card (and half the threads for all cards)
     POOL_TIMEOUT = 10  # seconds a request may wait for a database connection before 系统繁忙 (503)
     FORM_NUMBER_WIDTH = 9  # 核销单号 digits
     FIRST_FORM_NUMBER = 286000001  # the bureau's first number when its stock is empty

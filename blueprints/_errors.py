@@ -36,7 +36,8 @@ def init_app(app):
     def http_error(error):
         if error.code in (301, 302, 303, 307, 308):
             return error
-        return page(error.code, g.pop("forbidden_reason", None) or MESSAGES.get(error.code, error.name))
+        reason = g.pop("forbidden_reason", None) or g.pop("busy_reason", None)
+        return page(error.code, reason or MESSAGES.get(error.code, error.name))
 
     @app.errorhandler(sa_exc.TimeoutError)
     @app.errorhandler(sa_exc.OperationalError)
