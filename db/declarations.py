@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlmodel import Session, func, select
 
-from db import clock, codes
+from db import clock, codes, money
 from db.models import Declaration
 
 MAX_LINES = 20
@@ -36,7 +36,7 @@ class LineInput:
 
     @property
     def total(self) -> Decimal:
-        return (self.quantity * self.unit_price).quantize(Decimal("0.01"))
+        return money.product(self.quantity, self.unit_price) or money.LIMIT  # parse refuses the latter
 
 
 @dataclass
@@ -103,6 +103,8 @@ def parse(session: Session, data: dict[str, str], lines: list[dict[str, str]]):
     if not errors and values["exported_on"] < values["declared_on"]:
         errors["exported_on"] = "出口日期不能早于申报日期"
     parsed_lines = _parse_lines(lines, errors)
+    if parsed_lines and sum((line.total for line in parsed_lines), Decimal(0)) >= money.LIMIT:
+        errors["lines"] = f"报关单总价{money.TOO_LARGE}"
     if errors:
         return None, errors
     return DeclarationInput(**values, lines=parsed_lines), {}
@@ -128,9 +130,11 @@ def _parse_lines(lines: list[dict[str, str]], errors: dict[str, str]) -> list[Li
         elif not name or len(name) > 100:
             problem = "请填写商品名称（100 字以内）"
         elif quantity is None:
-            problem = "数量应为大于 0 的数字"
+            problem = f"数量应为大于 0 的数字，最多 4 位小数，{money.TOO_LARGE}"
         elif unit_price is None:
-            problem = "单价应为大于 0 的数字，最多 4 位小数"
+            problem = f"单价应为大于 0 的数字，最多 4 位小数，{money.TOO_LARGE}"
+        elif money.product(quantity, unit_price) is None:
+            problem = f"总价（数量×单价）{money.TOO_LARGE}"
         if problem:
             errors[f"line{i}"] = f"第 {i} 项：{problem}"
             continue

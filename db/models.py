@@ -3,8 +3,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from db.money import Exact
 
 
 class CardKind(StrEnum):
@@ -94,7 +96,7 @@ class DeclarationStatus(Labelled):
 
 
 def money(digits: int = 18, scale: int = 2):
-    return Column(Numeric(digits, scale), nullable=True)
+    return Column(Exact(digits, scale), nullable=True)
 
 
 class Enterprise(SQLModel, table=True):
@@ -227,7 +229,7 @@ class Declaration(SQLModel, table=True):
     settlement: str = Field(max_length=4)  # 结汇方式
     deal: str = Field(max_length=4)  # 成交方式
     currency: str = Field(max_length=4)  # 币制
-    total: Decimal = Field(sa_column=Column(Numeric(18, 2), nullable=False))  # 总价
+    total: Decimal = Field(sa_column=Column(Exact(18, 2), nullable=False))  # 总价
     country: str = Field(max_length=4)  # 运抵国
     dest_port: str = Field(max_length=40)  # 指运港
     status: str = Field(default=DeclarationStatus.DECLARED, max_length=16)
@@ -245,10 +247,10 @@ class DeclarationLine(SQLModel, table=True):
     line_no: int
     hs_code: str = Field(max_length=10)  # 商品编号
     name: str = Field(max_length=100)  # 商品名称
-    quantity: Decimal = Field(sa_column=Column(Numeric(18, 4), nullable=False))
+    quantity: Decimal = Field(sa_column=Column(Exact(18, 4), nullable=False))
     unit: str = Field(default="", max_length=8)
-    unit_price: Decimal = Field(sa_column=Column(Numeric(18, 4), nullable=False))
-    total: Decimal = Field(sa_column=Column(Numeric(18, 2), nullable=False))
+    unit_price: Decimal = Field(sa_column=Column(Exact(18, 4), nullable=False))
+    total: Decimal = Field(sa_column=Column(Exact(18, 2), nullable=False))
 
 
 class Code(SQLModel, table=True):
