@@ -72,3 +72,16 @@ def test_seed_demo_makes_the_demo_cards_change_their_password_unless_a_public_de
     assert "to be changed at its first login" in _run(db, tmp_path, "seed-demo").output
     with db.session() as session:
         assert set(session.exec(select(Card.must_change_password)).all()) == {True}
+
+
+def test_backups_are_owner_only_and_pg_dump_never_sees_the_password_in_argv(db, tmp_path):
+    import stat
+
+    from db import backup
+
+    target = tmp_path / "b" / "copy.db"
+    assert _run(db, tmp_path, "backup", str(target)).exit_code == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    argv, env = backup.pg_dump_command("postgresql+psycopg://eportfx:s3cret@db:5432/eportfx", tmp_path / "x.dump")
+    assert not any("s3cret" in part for part in argv) and env["PGPASSWORD"] == "s3cret"
+    assert argv[-1] == "postgresql://eportfx@db:5432/eportfx"
