@@ -27,6 +27,9 @@ class Defaults:
     LOGIN_DELAY_SECONDS = 60  # the first wait; it doubles with every further wrong password
     LOGIN_DELAY_MAX_SECONDS = 3600  # the longest wait
     LOGIN_RATE_PER_MINUTE = 20  # login attempts per client address per minute
+    HTTPS = False  # served over HTTPS: Secure cookies and HSTS
+    SESSION_IDLE_MINUTES = 30  # a session ends after this long without a request
+    SESSION_MAX_HOURS = 12  # and this long after its login, whatever happens
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
