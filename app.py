@@ -5,7 +5,7 @@ from flask_wtf.csrf import CSRFProtect
 
 import settings
 from blueprints import _auth as auth_setup
-from blueprints import _errors, _http, _nav, _requestlog, health, register_blueprints
+from blueprints import _errors, _http, _lifetime, _nav, _requestlog, health, register_blueprints
 from db.engine import Database
 from db.engine import init_app as init_db
 from db.rules import Settings
@@ -25,12 +25,15 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["DATABASE_URL"] = app.config["DATABASE_URL"] or settings.sqlite_url(instance)
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or settings.secret_key(instance)
 
-    init_db(app, app.config.get("DATABASE") or Database(app.config["DATABASE_URL"], Settings.from_config(app.config)))
+    init_db(app, app.config.get("DATABASE") or Database(app.config["DATABASE_URL"], Settings.from_config(app.config),
+                                                        threads=int(app.config["THREADS"]),
+                                                        pool_timeout=float(app.config["POOL_TIMEOUT"])))
     _requestlog.init_app(app)  # first: every request gets its id and its log line
     health.init_app(app)  # next: a probe skips the login, CSRF and session hooks
     csrf.init_app(app)
     htmx.init_app(app)
     auth_setup.init_app(app)
+    _lifetime.init_app(app)
     _http.init_app(app)
     _errors.init_app(app)
     _nav.init_app(app)

@@ -72,8 +72,10 @@ def seed_demo(extra):
     app = _app()
     db = _db(app)
     _migrate(db)
-    if seed.seed_demo(db):
-        click.echo("demo cards and data created; every demo card's password is 88888888")
+    must_change = not app.config.get("DEMO")
+    if seed.seed_demo(db, must_change=must_change):
+        click.echo("demo cards and data created; every demo card's password is 88888888"
+                   + (", to be changed at its first login" if must_change else ""))
     else:
         click.echo("demo data already present")
     if extra:
@@ -125,6 +127,17 @@ def import_codes(csv_file, table):
     with _db(_app()).write() as session:
         added, changed = codes.apply_import(session, table, good)
     click.echo(f"{codes.TABLES[table]}: {added} added, {changed} renamed, {len(checked) - len(good)} rejected")
+
+
+@main.command("unlock-card", help="Unlock a card and end its wait after wrong passwords (a data-centre operation).")
+@click.argument("card_no")
+def unlock_card(card_no):
+    from db import accounts
+
+    result = accounts.unlock(db=_db(_app()), actor=SYSTEM, card_no=card_no)
+    if not result.ok:
+        raise click.ClickException(result.message)
+    click.echo(f"card {card_no.strip()} unlocked")
 
 
 @main.command(help="Copy the database to a file (SQLite online backup, or pg_dump for PostgreSQL).")

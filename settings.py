@@ -16,6 +16,9 @@ class Defaults:
     PORT = 8000
     THREADS = 4
     WORKERS = 0  # serving processes; 0: the number of cores
+    EXPORTS_PER_CARD = 2  # 导出 running at once for one card (and half the threads for all cards)
+    POOL_TIMEOUT = 10  # seconds a request may wait for a database connection before 系统繁忙 (503)
+    DEMO = False  # a public demo: `seed-demo` lets the demo cards keep 88888888 without changing it
     FORM_NUMBER_WIDTH = 9  # 核销单号 digits
     FIRST_FORM_NUMBER = 286000001  # the bureau's first number when its stock is empty
     MAX_APPLY_QUANTITY = 100  # 核销单申请: most forms one application may ask for
@@ -23,8 +26,13 @@ class Defaults:
     SUBMIT_PERIOD_DAYS = 60  # a used form should be submitted within this many days of 出口日期
     RECEIVE_ALERT_DAYS = 3  # a submission not received after this many days is flagged (manual §10.4)
     DEADLINE_WARNING_DAYS = 15  # dashboards warn this many days before a deadline
-    LOGIN_MAX_FAILURES = 5  # consecutive wrong passwords that lock a card
+    LOGIN_MAX_FAILURES = 5  # wrong passwords in a row before the card must wait
+    LOGIN_DELAY_SECONDS = 60  # the first wait; it doubles with every further wrong password
+    LOGIN_DELAY_MAX_SECONDS = 3600  # the longest wait
     LOGIN_RATE_PER_MINUTE = 20  # login attempts per client address per minute
+    HTTPS = False  # served over HTTPS: Secure cookies and HSTS
+    SESSION_IDLE_MINUTES = 30  # a session ends after this long without a request
+    SESSION_MAX_HOURS = 12  # and this long after its login, whatever happens
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session

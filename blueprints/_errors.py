@@ -1,9 +1,10 @@
 """Every error is a short Chinese page (or, for htmx, a message in the page): never a stack trace."""
 from flask import g
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
-from blueprints._htmx import render
+from blueprints._htmx import render, render_bare
 from blueprints._requestlog import request_id
 
 MESSAGES = {
@@ -14,6 +15,7 @@ MESSAGES = {
     413: "提交的内容过大",
     429: "操作过于频繁，请稍后再试",
     500: "系统出错，请稍后再试；如仍出错请联系电子口岸数据中心",
+    503: "系统繁忙，请稍后再试",
 }
 
 
@@ -31,9 +33,29 @@ def init_app(app):
     def http_error(error):
         if error.code in (301, 302, 303, 307, 308):
             return error
-        return page(error.code, g.pop("forbidden_reason", None) or MESSAGES.get(error.code, error.name))
+        reason = g.pop("forbidden_reason", None) or g.pop("busy_reason", None)
+        return page(error.code, reason or MESSAGES.get(error.code, error.name))
+
+    @app.errorhandler(sa_exc.TimeoutError)
+    @app.errorhandler(sa_exc.OperationalError)
+    def busy(error):
+        """No database connection within the pool timeout, or SQLite still locked after its busy
+        timeout: the user is told to try again (nothing was changed), never shown a 500."""
+        if isinstance(error, sa_exc.OperationalError) and not _is_busy(error):
+            return server_error(error)
+        app.logger.warning("busy: %s", error)
+        # a page that reads nothing from the database (no card, no menu): it has no connection
+        response = render_bare("errors/busy.html", "errors/_message.html", status=503, retarget="#messages",
+                               message=MESSAGES[503])
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(Exception)
     def server_error(error):
         app.logger.exception("unhandled error, request %s", request_id())
         return page(500, MESSAGES[500])
+
+
+def _is_busy(error) -> bool:
+    text = str(getattr(error, "orig", error)).lower()
+    return "database is locked" in text or "lock timeout" in text or "too many clients" in text

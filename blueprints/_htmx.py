@@ -4,7 +4,7 @@ A normal request gets the full page; an htmx request gets only the fragment it s
 history restore also sends HX-Request, and needs the full page: so the test is
 `htmx and not htmx.history_restore_request`. Responses that branch on it say `Vary: HX-Request`.
 """
-from flask import current_app, redirect, render_template, request
+from flask import current_app, redirect, render_template, request, url_for
 from flask_htmx import make_response
 
 
@@ -33,6 +33,18 @@ def render(template: str, fragment: str | None = None, /, *, status: int = 200, 
                              push_url=push_url if fragment_only else None,
                              retarget=retarget if fragment_only else None,
                              reswap="innerHTML" if fragment_only and retarget else None)
+    response.vary.add("HX-Request")
+    return response
+
+
+def render_bare(template: str, fragment: str, /, *, status: int, retarget: str, **context):
+    """As `render`, without the context processors (they read the card): for a page answered when the
+    database has no connection to give."""
+    fragment_only = wants_fragment()
+    html = current_app.jinja_env.get_template(fragment if fragment_only else template).render(
+        request=request, url_for=url_for, **context)
+    response = make_response(html, status, retarget=retarget if fragment_only else None,
+                             reswap="innerHTML" if fragment_only else None)
     response.vary.add("HX-Request")
     return response
 

@@ -1,5 +1,6 @@
 """Small, cacheable responses for slow links: gzip, long-lived static files, safe headers."""
 import gzip
+import zlib
 
 from flask import abort, request
 
@@ -38,6 +39,11 @@ def compress(response):
             or not (response.mimetype or "").startswith(COMPRESSIBLE)):
         return response
     response.vary.add("Accept-Encoding")
+    if response.is_streamed:  # compress as it goes: the first rows leave at once, memory stays flat
+        response.response = gzip_stream(response.response)
+        response.headers["Content-Encoding"] = "gzip"
+        response.headers.pop("Content-Length", None)
+        return response
     static_key = (request.path, response.get_etag()[0] or "") if request.endpoint == "static" else None
     if static_key and static_key in _static_cache:
         body = _static_cache[static_key]
@@ -53,3 +59,28 @@ def compress(response):
     response.headers["Content-Encoding"] = "gzip"
     response.headers["Content-Length"] = str(len(body))
     return response
+
+
+FLUSH_EVERY = 64 * 1024  # bytes of input between flushes: the client sees data at least this often
+
+
+def gzip_stream(chunks):
+    """Gzip a streamed body chunk by chunk. The first chunk is flushed at once, then every
+    FLUSH_EVERY bytes, so a slow result still reaches the client as it is produced."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)  # wbits 31: a gzip header and trailer
+    pending, first = 0, True
+    try:
+        for chunk in chunks:
+            data = chunk.encode() if isinstance(chunk, str) else chunk
+            out = compressor.compress(data)
+            pending += len(data)
+            if first or pending >= FLUSH_EVERY:
+                out += compressor.flush(zlib.Z_SYNC_FLUSH)
+                pending, first = 0, False
+            if out:
+                yield out
+        yield compressor.flush()
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:
+            close()

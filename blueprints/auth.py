@@ -27,7 +27,8 @@ def login():
             return redirect(back or url_for("portal.home"), 303)
         message = result.message
     return render("auth/login.html", card_no=card_no, message=message, back=back,
-                  max_failures=get_db().settings.login_max_failures, status=200 if not message else 422)
+                  max_failures=get_db().settings.login_max_failures,
+                  delay_minutes=max(1, get_db().settings.login_delay_seconds // 60), status=200 if not message else 422)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -43,6 +44,8 @@ def logout():
 def password():
     result = None
     if request.method == "POST":
+        if not _ratelimit.allow("password"):
+            abort(429)
         form = request.form
         result = accounts.change_password(db=get_db(), actor=actor(), old=form.get("old", ""),
                                           new=form.get("new", ""), confirm=form.get("confirm", ""))

@@ -5,8 +5,9 @@ bookmarked, shared and reloaded; the card's scope is applied by the query builde
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, redirect, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, g, redirect, request, stream_with_context, url_for
 
+from blueprints import _exports
 from blueprints._auth import actor, require
 from blueprints._htmx import render, wants_fragment
 from blueprints._lists import ListArgs, form_names, page_of, whole
@@ -212,8 +213,14 @@ def export():  # 导出
         return _screen(query, Editor(next(iter(queries.fields_for(query.business, actor())))),
                        errors=error.errors, results={"error": error}, status=422)
     filename = f"组合查询_{query.label}.csv"
-    response = Response(stream_with_context(csv_export.csv_lines(query.business, session, stmt)),
+    busy = _exports.take(actor().card_id)
+    if busy:
+        g.busy_reason = busy
+        abort(429)
+    slot = _exports.Slot(actor().card_id)
+    response = Response(stream_with_context(slot.around(csv_export.csv_lines(query.business, session, stmt))),
                         mimetype="text/csv")
+    response.call_on_close(slot.release)  # the client went away before the end
     response.headers["Content-Disposition"] = f"attachment; filename=query.csv; filename*=UTF-8''{quote(filename)}"
     return response
 

@@ -8,15 +8,15 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from db import audit, clock
+from db import audit, clock, lockout, passwords
 from db.actor import Actor
 from db.engine import Database
 from db.models import Card, CardKind, Enterprise, PermissionRequest, RequestState
 from db.transaction import Refused, Result, as_id, writing
 
 CARD_NO_LENGTH = 13
-BAD_LOGIN = "IC卡号或IC卡密码错误"
-LOCKED = "该IC卡已被锁定，请联系电子口岸数据中心"
+# One answer for an unknown card, a wrong password, a locked card and a card that must wait
+BAD_LOGIN = "IC卡号或IC卡密码错误；连续输错密码后须等待一段时间再试，仍不能登录请联系电子口岸数据中心"
 PASSWORD_RULE = "新密码应为 8 至 32 位，且不能与原密码相同"
 
 
@@ -36,7 +36,11 @@ class Login:
 
 
 def authenticate(*, db: Database, card_no: str, password: str) -> Login:
-    """Check IC卡号 + IC卡密码. Only the failure count (and, past the limit, the lock) ever changes."""
+    """Check IC卡号 + IC卡密码. Only the failure count and the card's wait ever change.
+
+    The hash is checked outside any transaction (a login flood never holds the write lock). Unknown,
+    locked, waiting and wrong all read the same and take the same time: nothing tells which cards
+    exist. A failure takes the audit head, then the card row: the order of every card writer."""
     card_no, password = (card_no or "").strip(), password or ""
     if not card_no:
         return Login(None, "请输入IC卡号")
@@ -46,46 +50,79 @@ def authenticate(*, db: Database, card_no: str, password: str) -> Login:
         return Login(None, f"IC卡号应为 {CARD_NO_LENGTH} 位数字")
     if len(password) > 64:
         return Login(None, BAD_LOGIN)
-    with db.write() as session:
-        card = session.exec(select(Card).where(Card.card_no == card_no).with_for_update()).first()
-        if card is None:
-            check_password_hash(_DUMMY_HASH, password)  # same time as a real check: no card probing
-            return Login(None, BAD_LOGIN)
-        if card.locked:
-            return Login(None, LOCKED)
-        if not check_password_hash(card.password_hash, password):
-            card.failed_attempts += 1
-            if card.failed_attempts >= db.settings.login_max_failures:
-                card.locked = True
-                audit.append(session, actor=Actor.of(card), action="锁定", detail="连续输错密码")
-                return Login(None, LOCKED)
-            return Login(None, BAD_LOGIN)
-        if card.failed_attempts:
-            card.failed_attempts = 0
-        session.flush()
-        session.expunge(card)
-        return Login(card)
+    with db.session() as session:
+        card = session.exec(select(Card).where(Card.card_no == card_no)).first()
+    if card is None or card.locked or lockout.waiting(card.blocked_until):
+        check_password_hash(_DUMMY_HASH, password)  # same time as a real check
+        return Login(None, BAD_LOGIN)
+    if not check_password_hash(card.password_hash, password):
+        _count_failure(db, card.id)
+        return Login(None, BAD_LOGIN)
+    if card.failed_attempts or card.blocked_until:
+        with db.write() as session:  # the card row only: no other lock is taken
+            session.execute(update(Card).where(Card.id == card.id).values(failed_attempts=0, blocked_until=None))
+    card.failed_attempts, card.blocked_until = 0, None
+    return Login(card)
+
+
+def _count_failure(db: Database, card_id: int) -> None:
+    with writing(db) as session:
+        card = session.get(Card, card_id, with_for_update=True)
+        card.failed_attempts += 1
+        delay = lockout.delay_after(card.failed_attempts, db.settings)
+        if delay:
+            card.blocked_until = clock.now() + delay
+            audit.append(session, actor=Actor.of(card), action="暂停登录",
+                         detail=f"连续输错密码 {card.failed_attempts} 次，{int(delay.total_seconds())} 秒内不能登录")
 
 
 _DUMMY_HASH = hash_password("not-a-password")
 
 
 def change_password(*, db: Database, actor: Actor, old: str, new: str, confirm: str) -> Result:
+    """修改密码. A wrong 原密码 counts like a wrong login password (the card waits after too many);
+    the new password must not be a weak one (db.passwords). Hashes are computed outside the write."""
     if not old or not new:
         return Result(False, "请输入原密码和新密码")
+    with db.session() as session:
+        card = session.get(Card, actor.card_id)
+    if lockout.waiting(card.blocked_until):
+        return Result(False, WAIT_MESSAGE)
+    if not check_password_hash(card.password_hash, old):
+        _count_failure(db, card.id)
+        return Result(False, "原密码错误")
     if new != confirm:
         return Result(False, "两次输入的新密码不一致")
     if not 8 <= len(new) <= 32 or new == old:
         return Result(False, PASSWORD_RULE)
+    weak = passwords.weakness(new, card.card_no)
+    if weak:
+        return Result(False, weak)
+    new_hash = hash_password(new)
     with writing(db) as session:
-        card = session.get(Card, actor.card_id, with_for_update=True)
-        if not check_password_hash(card.password_hash, old):
+        changed = session.execute(
+            update(Card).where(Card.id == card.id, Card.password_hash == card.password_hash)
+            .values(password_hash=new_hash, must_change_password=False, failed_attempts=0, blocked_until=None,
+                    session_version=Card.session_version + 1))
+        if changed.rowcount != 1:  # reset or changed elsewhere since it was read
             return Result(False, "原密码错误")
-        card.password_hash = hash_password(new)
-        card.must_change_password = False
-        card.session_version += 1
         audit.append(session, actor=actor, action="修改密码")
     return Result(True, "密码修改成功")
+
+
+WAIT_MESSAGE = "连续输错密码次数过多，请稍后再试"
+
+
+def unlock(*, db: Database, actor: Actor, card_no: str) -> Result:
+    """The administrator's way back in for a card (`eportfx unlock-card`): no lock, no wait."""
+    try:
+        with writing(db) as session:
+            card = _card_by_no(session, card_no)
+            card.locked, card.failed_attempts, card.blocked_until = False, 0, None
+            audit.append(session, actor=actor, action="解锁", detail=f"IC卡 {card.card_no}")
+    except Refused as refused:
+        return Result(False, str(refused))
+    return Result(True, f"IC卡 {card_no.strip()} 已解锁")
 
 
 def logout(*, db: Database, card_id: int) -> None:
@@ -206,12 +243,13 @@ def _card_by_no(session, card_no: str) -> Card:
 def reset_password(*, db: Database, actor: Actor, card_no: str) -> tuple[Result, str | None]:
     try:
         _admin_only(actor)
+        password = initial_password()
+        password_hash = hash_password(password)  # before the write: the hash takes a while
         with writing(db) as session:
             card = _card_by_no(session, card_no)
-            password = initial_password()
-            card.password_hash = hash_password(password)
+            card.password_hash = password_hash
             card.must_change_password = True
-            card.failed_attempts = 0
+            card.failed_attempts, card.blocked_until = 0, None
             card.session_version += 1
             audit.append(session, actor=actor, action="重置密码", detail=f"IC卡 {card.card_no}")
     except Refused as refused:
@@ -230,7 +268,7 @@ def set_locked(*, db: Database, actor: Actor, card_no: str, locked: bool) -> Res
             if card.locked == locked:
                 raise Refused(f"IC卡 {card.card_no} 已{action}")
             card.locked = locked
-            card.failed_attempts = 0
+            card.failed_attempts, card.blocked_until = 0, None
             card.session_version += 1
             audit.append(session, actor=actor, action=action, detail=f"IC卡 {card.card_no}")
     except Refused as refused:

@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlmodel import Session, func, select
 
-from db import clock, codes
+from db import clock, codes, money
 from db.models import Declaration
 
 MAX_LINES = 20
@@ -36,7 +36,7 @@ class LineInput:
 
     @property
     def total(self) -> Decimal:
-        return line_total(self.quantity, self.unit_price)
+        return money.product(self.quantity, self.unit_price) or money.LIMIT  # parse refuses the latter
 
 
 @dataclass
@@ -57,9 +57,6 @@ class DeclarationInput:
         return sum((line.total for line in self.lines), Decimal("0.00"))
 
 
-MAX_AMOUNT = Decimal("1e14")  # every amount, quantity and price is below this
-
-
 def parse_date(text: str) -> date | None:
     text = (text or "").strip().replace("-", "")
     if len(text) != 8 or not text.isdigit():
@@ -76,7 +73,7 @@ def parse_amount(text: str, places: int = 4) -> Decimal | None:
         value = Decimal((text or "").strip().replace(",", ""))
     except InvalidOperation:
         return None
-    if not value.is_finite() or value <= 0 or value >= MAX_AMOUNT:
+    if not value.is_finite() or value <= 0 or value >= money.LIMIT:
         return None
     if -value.as_tuple().exponent > places:
         return None
@@ -85,14 +82,22 @@ def parse_amount(text: str, places: int = 4) -> Decimal | None:
 
 def line_total(quantity: Decimal | None, unit_price: Decimal | None) -> Decimal | None:
     """数量 × 单价 to the cent, or None when either is missing or the product is too large."""
-    if not quantity or not unit_price or quantity * unit_price >= MAX_AMOUNT:
-        return None
-    return (quantity * unit_price).quantize(Decimal("0.01"))
+    return money.product(quantity, unit_price) if quantity and unit_price else None
 
 
 def parse(session: Session, data: dict[str, str], lines: list[dict[str, str]]):
     """(DeclarationInput, {}) when everything is right; (None, {field: message}) otherwise."""
     errors: dict[str, str] = {}
+    values = _parse_header(session, data, errors)
+    parsed_lines = _parse_lines(lines, errors)
+    if parsed_lines and sum((line.total for line in parsed_lines), Decimal(0)) >= money.LIMIT:
+        errors["lines"] = f"报关单总价{money.TOO_LARGE}"
+    if errors:
+        return None, errors
+    return DeclarationInput(**values, lines=parsed_lines), {}
+
+
+def _parse_header(session: Session, data: dict[str, str], errors: dict[str, str]) -> dict:
     values: dict = {}
     for name, (label, table) in HEADER_FIELDS.items():
         text = (data.get(name) or "").strip()
@@ -112,10 +117,7 @@ def parse(session: Session, data: dict[str, str], lines: list[dict[str, str]]):
             values[name] = text
     if not errors and values["exported_on"] < values["declared_on"]:
         errors["exported_on"] = "出口日期不能早于申报日期"
-    parsed_lines = _parse_lines(lines, errors)
-    if errors:
-        return None, errors
-    return DeclarationInput(**values, lines=parsed_lines), {}
+    return values
 
 
 def _parse_lines(lines: list[dict[str, str]], errors: dict[str, str]) -> list[LineInput]:
@@ -138,11 +140,11 @@ def _parse_lines(lines: list[dict[str, str]], errors: dict[str, str]) -> list[Li
         elif not name or len(name) > 100:
             problem = "请填写商品名称（100 字以内）"
         elif quantity is None:
-            problem = "数量应为大于 0 的数字"
+            problem = f"数量应为大于 0 的数字，最多 4 位小数，{money.TOO_LARGE}"
         elif unit_price is None:
-            problem = "单价应为大于 0 的数字，最多 4 位小数"
-        elif line_total(quantity, unit_price) is None:
-            problem = "总价过大，请核对数量和单价"
+            problem = f"单价应为大于 0 的数字，最多 4 位小数，{money.TOO_LARGE}"
+        elif money.product(quantity, unit_price) is None:
+            problem = f"总价（数量×单价）{money.TOO_LARGE}"
         if problem:
             errors[f"line{i}"] = f"第 {i} 项：{problem}"
             continue

@@ -1,7 +1,7 @@
 """The engine, a read session per request, and write transactions that cannot fail on lock upgrade."""
 from contextlib import contextmanager
 
-from flask import current_app, g
+from flask import current_app, g, has_app_context
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -10,11 +10,13 @@ from db.rules import Settings
 
 
 class Database:
-    def __init__(self, url: str, settings: Settings | None = None):
+    def __init__(self, url: str, settings: Settings | None = None, *, threads: int = 4, pool_timeout: float = 10):
         self.url = url
         self.settings = settings or Settings()
         self.is_sqlite = url.startswith("sqlite")
-        self.engine = make_engine(url)
+        # a connection for every server thread and as many again for commands and bursts: a request
+        # holds one connection at a time (see write), so a thread never waits for the pool
+        self.engine = make_engine(url, pool_size=threads + 2, max_overflow=threads, pool_timeout=pool_timeout)
         # Sessions of the write engine open with BEGIN IMMEDIATE on SQLite: the write lock is taken at
         # the start, so a transaction never fails half-way trying to upgrade a read lock.
         self._write_engine = self.engine.execution_options(eportfx_write=True)
@@ -24,7 +26,9 @@ class Database:
 
     @contextmanager
     def write(self):
-        """One write transaction: commits on success, rolls back on any exception."""
+        """One write transaction: commits on success, rolls back on any exception. The request's read
+        session gives its connection back first: a request never holds two connections at once."""
+        release_read_session()
         with Session(self._write_engine, expire_on_commit=False) as session:
             with session.begin():
                 yield session
@@ -39,10 +43,13 @@ class Database:
         self.engine.dispose()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pool_size: int = 6, max_overflow: int = 4, pool_timeout: float = 10) -> Engine:
+    pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout}
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        return create_engine(url, pool_pre_ping=True, **pool)
+    if ":memory:" in url or url in ("sqlite://", "sqlite:///"):
+        pool = {}
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **pool)
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_conn, _record):
@@ -69,6 +76,15 @@ def init_app(app, database: Database):
     @app.teardown_appcontext
     def close_session(_exc):
         session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+def release_read_session() -> None:
+    """Give the request's read connection back to the pool (the session opens another on next use;
+    what it loaded stays readable)."""
+    if has_app_context():
+        session = g.get("db_session")
         if session is not None:
             session.close()
 

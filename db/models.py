@@ -3,8 +3,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from db.money import Exact
 
 
 class CardKind(StrEnum):
@@ -94,7 +96,7 @@ class DeclarationStatus(Labelled):
 
 
 def money(digits: int = 18, scale: int = 2):
-    return Column(Numeric(digits, scale), nullable=True)
+    return Column(Exact(digits, scale), nullable=True)
 
 
 class Enterprise(SQLModel, table=True):
@@ -113,8 +115,9 @@ class Card(SQLModel, table=True):
     district_code: str | None = Field(default=None, max_length=4)  # customs cards: 关区代码
     password_hash: str = Field(max_length=200)
     must_change_password: bool = True
-    failed_attempts: int = 0
-    locked: bool = False
+    failed_attempts: int = 0  # wrong passwords in a row; past the limit each one makes the card wait longer
+    blocked_until: datetime | None = None  # no login is checked before this moment (db.lockout)
+    locked: bool = False  # locked by the data centre: only it unlocks
     session_version: int = 1  # bumped on logout and password change: old cookies stop working
     permission_expires: date | None = None  # 出口收汇 permission (enterprise cards)
     created_at: datetime
@@ -246,7 +249,7 @@ class Declaration(SQLModel, table=True):
     settlement: str = Field(max_length=4)  # 结汇方式
     deal: str = Field(max_length=4)  # 成交方式
     currency: str = Field(max_length=4)  # 币制
-    total: Decimal = Field(sa_column=Column(Numeric(18, 2), nullable=False))  # 总价
+    total: Decimal = Field(sa_column=Column(Exact(18, 2), nullable=False))  # 总价
     country: str = Field(max_length=4)  # 运抵国
     dest_port: str = Field(max_length=40)  # 指运港
     status: str = Field(default=DeclarationStatus.DECLARED, max_length=16)
@@ -264,10 +267,10 @@ class DeclarationLine(SQLModel, table=True):
     line_no: int
     hs_code: str = Field(max_length=10)  # 商品编号
     name: str = Field(max_length=100)  # 商品名称
-    quantity: Decimal = Field(sa_column=Column(Numeric(18, 4), nullable=False))
+    quantity: Decimal = Field(sa_column=Column(Exact(18, 4), nullable=False))
     unit: str = Field(default="", max_length=8)
-    unit_price: Decimal = Field(sa_column=Column(Numeric(18, 4), nullable=False))
-    total: Decimal = Field(sa_column=Column(Numeric(18, 2), nullable=False))
+    unit_price: Decimal = Field(sa_column=Column(Exact(18, 4), nullable=False))
+    total: Decimal = Field(sa_column=Column(Exact(18, 2), nullable=False))
 
 
 class Code(SQLModel, table=True):

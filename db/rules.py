@@ -26,6 +26,8 @@ class Settings:
     receive_alert_days: int = 3
     deadline_warning_days: int = 15
     login_max_failures: int = 5
+    login_delay_seconds: int = 60
+    login_delay_max_seconds: int = 3600
 
     @classmethod
     def from_config(cls, config) -> "Settings":
@@ -152,6 +154,8 @@ def why_not(action: Action, actor: Actor, form: Form, declaration: Declaration |
     refusal = actor_refusal(action, actor)
     if refusal:
         return refusal
+    if action in _CUSTOMS_ON_DECLARATION and declaration_elsewhere(actor, declaration):
+        return f"该核销单的出口报关单 {declaration.number} 不属于本关区，不能{action}"
     if S(form.state) not in RULES[action].sources:
         if action is Action.SUBMIT and awaits_supplement(form, declaration):
             return "海关使用状态为未用，货物已放行的请联系海关补验"
@@ -159,8 +163,25 @@ def why_not(action: Action, actor: Actor, form: Form, declaration: Declaration |
     return _extra_refusal(action, form, declaration, settings, today or clock.today())
 
 
+_CUSTOMS_ON_DECLARATION = {Action.CONFIRM_REVOKE, Action.REJECT_REVOKE, Action.RELEASE, Action.CLOSE,
+                           Action.ISSUE_SLIP, Action.REISSUE_SLIP, Action.SUPPLEMENT}
+# A form with a declaration on it stays at its port: the declaration belongs to that 关区 (§10.3).
+_NOT_WITH_DECLARATION = {
+    Action.REVOKE: "该核销单已有出口报关单，不能撤销备案，货物已放行的请联系海关补验",
+    Action.CONFIRM_REVOKE: "该核销单已有出口报关单，不能确认撤销，请驳回撤销",
+    Action.REGISTER: "该核销单已有出口报关单，不能备案",
+}
+
+
+def declaration_elsewhere(actor: Actor, decl: Declaration | None) -> bool:
+    """A customs officer acting on a form whose declaration another 关区 made: never allowed."""
+    return actor.kind is K.CUSTOMS and decl is not None and decl.district_code != actor.district_code
+
+
 def _extra_refusal(action, form, decl, settings, today) -> str | None:
     status = DeclarationStatus(decl.status) if decl else None
+    if decl is not None and action in _NOT_WITH_DECLARATION:
+        return _NOT_WITH_DECLARATION[action]
     if action is Action.VERIFY:
         return _verify_refusal(form, decl, settings, today)
     elif action is Action.SUPPLEMENT:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from sqlalchemy import update
 from sqlmodel import select
 
 from db import accounts, audit, clock, tally, workflow
@@ -96,8 +97,10 @@ class Claim:
         return numbers
 
 
-def seed_demo(db: Database, *, seed: int = 7) -> bool:
-    """Create the demo cards and data. Returns False (and does nothing) if they already exist."""
+def seed_demo(db: Database, *, seed: int = 7, must_change: bool = False) -> bool:
+    """Create the demo cards and data. Returns False (and does nothing) if they already exist.
+    `must_change`: every demo card keeps 88888888 but must change it at its first login (the
+    command line's choice unless EPORTFX_DEMO is set; tests and benchmarks log in without it)."""
     with db.session() as session:
         if session.exec(select(Card).where(Card.card_no == "9900000000001")).first():
             return False
@@ -110,6 +113,9 @@ def seed_demo(db: Database, *, seed: int = 7) -> bool:
     _enterprise_c(demo)
     _pending(demo)
     demo.play()
+    if must_change:
+        with db.write() as session:
+            session.execute(update(Card).values(must_change_password=True))
     return True
 
 

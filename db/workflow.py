@@ -242,7 +242,7 @@ def write_off(*, db: Database, actor: Actor, number: str, amount: str, collected
     value = declarations.parse_amount(amount, places=2)
     day = declarations.parse_date(collected_on)
     if value is None:
-        return Result(False, "收汇金额应为大于 0 的数字，最多 2 位小数", number)
+        return Result(False, "收汇金额应为大于 0 的数字，最多 2 位小数，不能超过 99,999,999,999,999", number)
     if day is None:
         return Result(False, "收汇日期应为 YYYYMMDD 格式的日期", number)
     if day > clock.today():

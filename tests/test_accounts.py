@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from db import accounts, clock
+from db import accounts, clock, passwords
 from db.actor import SYSTEM
 from db.models import Card, CardKind, PermissionRequest
 
@@ -18,20 +18,65 @@ def test_unknown_card_and_wrong_password_read_the_same(demo):
     unknown = accounts.authenticate(db=demo, card_no="1100000000099", password="88888888")
     wrong = accounts.authenticate(db=demo, card_no="1100000000001", password="nope1234")
     assert unknown.card is None and wrong.card is None
-    assert unknown.message == wrong.message == "IC卡号或IC卡密码错误"
+    assert unknown.message == wrong.message == accounts.BAD_LOGIN
+    assert accounts.BAD_LOGIN.startswith("IC卡号或IC卡密码错误")
 
 
-def test_only_the_failure_count_changes_then_the_card_locks(demo):
+def test_wrong_passwords_make_the_card_wait_longer_each_time_never_lock_it(demo):
     before = _card(demo, "1100000000001")
     for i in range(1, 5):
         assert accounts.authenticate(db=demo, card_no="1100000000001", password="bad").message == accounts.BAD_LOGIN
         after = _card(demo, "1100000000001")
-        assert after.failed_attempts == i
+        assert after.failed_attempts == i and after.blocked_until is None
         assert (after.password_hash, after.session_version, after.locked) == \
             (before.password_hash, before.session_version, False)
-    assert accounts.authenticate(db=demo, card_no="1100000000001", password="bad").message == accounts.LOCKED
-    assert accounts.authenticate(db=demo, card_no="1100000000001", password="88888888").message == accounts.LOCKED
-    assert _card(demo, "1100000000001").locked
+    waits = []
+    for _ in range(4):
+        moment = clock.now()
+        assert accounts.authenticate(db=demo, card_no="1100000000001", password="bad").message == accounts.BAD_LOGIN
+        card = _card(demo, "1100000000001")
+        waits.append(round((card.blocked_until - moment).total_seconds() / 60))
+        # waiting: even the right password reads like a wrong one, and nothing is counted
+        assert accounts.authenticate(db=demo, card_no="1100000000001", password="88888888").message == \
+            accounts.BAD_LOGIN
+        assert _card(demo, "1100000000001").failed_attempts == card.failed_attempts
+        _end_wait(demo, "1100000000001")
+    assert waits == [1, 2, 4, 8]
+    assert not _card(demo, "1100000000001").locked
+    assert accounts.authenticate(db=demo, card_no="1100000000001", password="88888888").card  # after the wait
+
+
+def _end_wait(db, card_no):
+    from sqlalchemy import update
+    with db.write() as session:
+        session.execute(update(Card).where(Card.card_no == card_no).values(blocked_until=clock.now()))
+
+
+def test_the_wait_is_capped(demo):
+    from db.lockout import delay_after
+    assert [delay_after(n, demo.settings) for n in (4,)] == [None]
+    assert delay_after(5, demo.settings).total_seconds() == 60
+    assert delay_after(500, demo.settings).total_seconds() == 3600
+
+
+def test_unknown_locked_and_waiting_cards_answer_alike(demo, actors):
+    assert accounts.set_locked(db=demo, actor=actors["admin"], card_no="1100000000003", locked=True).ok
+    for _ in range(5):
+        accounts.authenticate(db=demo, card_no="1100000000001", password="bad")
+    answers = {accounts.authenticate(db=demo, card_no=no, password=pw).message
+               for no, pw in [("1100000000099", "88888888"), ("1100000000003", "88888888"),
+                              ("1100000000001", "88888888"), ("1100000000002", "bad")]}
+    assert answers == {accounts.BAD_LOGIN}
+
+
+def test_unlock_ends_the_lock_and_the_wait(demo, actors):
+    for _ in range(6):
+        accounts.authenticate(db=demo, card_no="1100000000001", password="bad")
+    assert accounts.set_locked(db=demo, actor=actors["admin"], card_no="1100000000001", locked=True).ok
+    assert accounts.unlock(db=demo, actor=SYSTEM, card_no="1100000000001").ok
+    card = _card(demo, "1100000000001")
+    assert (card.locked, card.failed_attempts, card.blocked_until) == (False, 0, None)
+    assert accounts.authenticate(db=demo, card_no="1100000000001", password="88888888").card
 
 
 def test_a_good_login_resets_the_count(demo):
@@ -45,7 +90,7 @@ def test_logout_and_password_change_end_old_sessions(demo, actors):
     accounts.logout(db=demo, card_id=actors["A"].card_id)
     with demo.session() as session:
         assert accounts.card_for_session(session, actors["A"].card_id, version) is None
-    r = accounts.change_password(db=demo, actor=actors["A"], old="88888888", new="abcdefgh9", confirm="abcdefgh9")
+    r = accounts.change_password(db=demo, actor=actors["A"], old="88888888", new="kx7-ofn2Rq", confirm="kx7-ofn2Rq")
     assert r.ok and _card(demo, "1100000000001").session_version == version + 2
 
 
@@ -79,7 +124,7 @@ def test_reset_and_lock(demo, actors):
     assert r.ok and len(password) == 8
     assert accounts.authenticate(db=demo, card_no="1100000000003", password=password).card.must_change_password
     assert accounts.set_locked(db=demo, actor=actors["admin"], card_no="1100000000003", locked=True).ok
-    assert accounts.authenticate(db=demo, card_no="1100000000003", password=password).message == accounts.LOCKED
+    assert accounts.authenticate(db=demo, card_no="1100000000003", password=password).message == accounts.BAD_LOGIN
     assert accounts.set_locked(db=demo, actor=actors["admin"], card_no="9900000000001", locked=True).message == \
         "不能锁定本卡"
 
@@ -117,3 +162,37 @@ def test_create_card_checks_its_input(db):
     assert r.message == "海关卡须属于一个关区"
     r, card = accounts.create_card(db=db, actor=SYSTEM, kind=CardKind.BUREAU, holder="外汇局二")
     assert r.ok and card.card_no == "2200000000001"
+
+
+@pytest.mark.parametrize("new, message", [
+    ("        ", passwords.BLANK),
+    ("11111111", passwords.REPEATED),
+    ("abcabcabc", passwords.REPEATED),
+    ("12345678", passwords.RUN),
+    ("87654321", passwords.RUN),
+    ("88888888x", None),
+    ("woaini1314", passwords.COMMON),
+    ("Password1", passwords.COMMON),
+    ("qwertyuiop", passwords.COMMON),
+    ("x1100000000001", passwords.CARD_NO),
+])
+def test_weak_new_passwords_are_refused(demo, actors, new, message):
+    result = accounts.change_password(db=demo, actor=actors["A"], old="88888888", new=new, confirm=new)
+    assert result.message == (message or "密码修改成功")
+
+
+def test_wrong_old_passwords_make_the_card_wait_like_the_login(demo, actors):
+    for _ in range(5):
+        assert accounts.change_password(db=demo, actor=actors["A"], old="wrong-old", new="kx7-ofn2Rq",
+                                        confirm="kx7-ofn2Rq").message == "原密码错误"
+    right = accounts.change_password(db=demo, actor=actors["A"], old="88888888", new="kx7-ofn2Rq", confirm="kx7-ofn2Rq")
+    assert not right.ok and right.message == accounts.WAIT_MESSAGE
+    assert accounts.authenticate(db=demo, card_no="1100000000001", password="88888888").card is None
+
+
+def test_seeded_demo_cards_must_change_their_password_when_asked(db):
+    from db import seed
+
+    assert seed.seed_demo(db, must_change=True)
+    login = accounts.authenticate(db=db, card_no="1100000000001", password=seed.DEMO_PASSWORD)
+    assert login.card.must_change_password

@@ -50,3 +50,38 @@ def test_backup_writes_a_usable_copy(db, tmp_path):
     else:  # a pg_dump custom archive that pg_restore can read
         listing = subprocess.run(["pg_restore", "--list", str(target)], capture_output=True, text=True, check=True)
         assert "TABLE DATA public code" in listing.stdout
+
+
+
+def test_unlock_card_ends_a_lock_and_a_wait(demo, tmp_path):
+    from db import accounts
+
+    for _ in range(6):
+        accounts.authenticate(db=demo, card_no="9900000000001", password="wrong-pass")
+    result = _run(demo, tmp_path, "unlock-card", "9900000000001")
+    assert result.exit_code == 0 and "card 9900000000001 unlocked" in result.output
+    with demo.session() as session:
+        card = session.exec(select(Card).where(Card.card_no == "9900000000001")).one()
+    assert (card.locked, card.failed_attempts, card.blocked_until) == (False, 0, None)
+    missing = CliRunner().invoke(main, ["unlock-card", "9900000000099"],
+                                 env={"EPORTFX_DATABASE_URL": demo.url, "EPORTFX_INSTANCE": str(tmp_path)})
+    assert missing.exit_code != 0 and "未找到IC卡" in missing.output
+
+
+def test_seed_demo_makes_the_demo_cards_change_their_password_unless_a_public_demo(db, tmp_path):
+    assert "to be changed at its first login" in _run(db, tmp_path, "seed-demo").output
+    with db.session() as session:
+        assert set(session.exec(select(Card.must_change_password)).all()) == {True}
+
+
+def test_backups_are_owner_only_and_pg_dump_never_sees_the_password_in_argv(db, tmp_path):
+    import stat
+
+    from db import backup
+
+    target = tmp_path / "b" / "copy.db"
+    assert _run(db, tmp_path, "backup", str(target)).exit_code == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    argv, env = backup.pg_dump_command("postgresql+psycopg://eportfx:s3cret@db:5432/eportfx", tmp_path / "x.dump")
+    assert not any("s3cret" in part for part in argv) and env["PGPASSWORD"] == "s3cret"
+    assert argv[-1] == "postgresql://eportfx@db:5432/eportfx"

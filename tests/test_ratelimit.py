@@ -37,3 +37,15 @@ def test_instances_share_the_count_through_redis(demo, tmp_path):
 
     assert [attempt(one), attempt(two), attempt(one), attempt(two)] == [422] * 4
     assert attempt(one) == 429 and attempt(two) == 429
+
+
+def test_password_changes_are_limited_per_address_too(app):
+    from tests.conftest import login
+
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = f"10.{uuid.uuid4().int % 250}.2.2"
+    login(client, "1100000000001")
+    app.config["LOGIN_RATE_PER_MINUTE"] = 2
+    data = {"old": "wrong-old", "new": "kx7-ofn2Rq", "confirm": "kx7-ofn2Rq", "csrf_token": client.csrf}
+    codes = [client.post("/password", data=data).status_code for _ in range(3)]
+    assert codes == [422, 422, 429]

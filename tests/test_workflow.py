@@ -83,9 +83,9 @@ def test_write_off_needs_a_received_submission_and_good_input(w):
     assert workflow.receive(db=w.db, actor=w.bureau, numbers=[n])[0].message == "接收成功"
     assert workflow.receive(db=w.db, actor=w.bureau, numbers=[n])[0].message == "该交单已接收"
     tomorrow = (clock.today() + timedelta(days=1)).strftime("%Y%m%d")
-    for amount, day, message in [("abc", "20260101", "收汇金额应为大于 0 的数字，最多 2 位小数"),
-                                 ("-5", "20260101", "收汇金额应为大于 0 的数字，最多 2 位小数"),
-                                 ("1.234", "20260101", "收汇金额应为大于 0 的数字，最多 2 位小数"),
+    for amount, day, message in [("abc", "20260101", "收汇金额应为大于 0 的数字，最多 2 位小数，不能超过 99,999,999,999,999"),
+                                 ("-5", "20260101", "收汇金额应为大于 0 的数字，最多 2 位小数，不能超过 99,999,999,999,999"),
+                                 ("1.234", "20260101", "收汇金额应为大于 0 的数字，最多 2 位小数，不能超过 99,999,999,999,999"),
                                  ("10", "2026-13-01", "收汇日期应为 YYYYMMDD 格式的日期"),
                                  ("10", tomorrow, "收汇日期不能晚于今天")]:
         assert workflow.write_off(db=w.db, actor=w.bureau, number=n, amount=amount, collected_on=day).message == message

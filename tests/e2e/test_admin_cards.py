@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from db import cards
+from db import accounts, cards
 from tests.conftest import actor_of
 from tests.e2e.conftest import sign_in
 from tests.e2e.steps import open_admin
@@ -70,7 +70,7 @@ def test_reset_a_password_shows_it_once_and_it_works(page, live, browser):
     expect(page.get_by_text(password)).to_have_count(0)
     holder = browser.new_context(locale="zh-CN").new_page()
     sign_in(holder, live, "1100000000001", "88888888")
-    expect(holder.get_by_role("alert")).to_have_text("IC卡号或IC卡密码错误")
+    expect(holder.get_by_role("alert")).to_have_text(accounts.BAD_LOGIN)
     sign_in(holder, live, "1100000000001", password)
     expect(holder.get_by_role("heading", name="修改密码")).to_be_visible()
     holder.context.close()

@@ -145,7 +145,7 @@ def test_write_off_beside_the_declaration(page, live, demo):
     shoot(page, "write-off")
     amount, day = page.get_by_label("收汇金额"), page.get_by_label("收汇日期")
     for typed_amount, typed_day, message in [
-        ("abc", "20240101", "收汇金额应为大于 0 的数字，最多 2 位小数"),
+        ("abc", "20240101", "收汇金额应为大于 0 的数字，最多 2 位小数，不能超过 99,999,999,999,999"),
         ("1000", "2024-13-01", "收汇日期应为 YYYYMMDD 格式的日期"),
         ("1000", (clock.today() + timedelta(days=3)).strftime("%Y%m%d"), "收汇日期不能晚于今天"),
     ]:
@@ -202,7 +202,7 @@ def test_write_off_without_javascript(no_js_page, live, demo):
     page.get_by_label("收汇金额").fill("0")
     page.get_by_label("收汇日期").fill(clock.today().strftime("%Y%m%d"))
     page.get_by_role("button", name="核销").click()
-    expect(page.get_by_role("alert")).to_have_text("收汇金额应为大于 0 的数字，最多 2 位小数")
+    expect(page.get_by_role("alert")).to_have_text("收汇金额应为大于 0 的数字，最多 2 位小数，不能超过 99,999,999,999,999")
     page.get_by_label("收汇金额").fill("880")
     page.get_by_role("button", name="核销").click()
     expect(page.get_by_role("status")).to_have_text("核销成功")

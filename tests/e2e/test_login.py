@@ -89,8 +89,8 @@ def test_logout_then_reusing_the_old_cookie_fails(page, live, browser):
 
 
 @pytest.mark.parametrize("card_no, password, message", [
-    ("1100000000001", "wrong-pass", "IC卡号或IC卡密码错误"),
-    ("1100000000099", "88888888", "IC卡号或IC卡密码错误"),
+    ("1100000000001", "wrong-pass", accounts.BAD_LOGIN),
+    ("1100000000099", "88888888", accounts.BAD_LOGIN),
     ("", "88888888", "请输入IC卡号"),
     ("1100000000001", "", "请输入IC卡密码"),
     ("11000000000AB", "88888888", "IC卡号应为 13 位数字"),
@@ -100,3 +100,16 @@ def test_bad_login_input_gets_a_clear_message(page, live, card_no, password, mes
     sign_in(page, live, card_no, password)
     expect(page.get_by_role("alert")).to_have_text(message)
     expect(page.get_by_role("heading", name="用户登录")).to_be_visible()
+
+
+def test_login_page_warns_of_the_wait_and_password_change_refuses_weak_passwords(page, live):
+    page.goto(f"{live}/login")
+    expect(page.get_by_text("连续输错 5 次密码后，须等待 1 分钟才能再试，再输错等待时间加倍。")).to_be_visible()
+    sign_in(page, live, "1100000000001")
+    page.goto(f"{live}/password")
+    page.get_by_label("原密码").fill("88888888")
+    page.get_by_label("新密码", exact=True).fill("woaini1314")
+    page.get_by_label("确认新密码").fill("woaini1314")
+    page.get_by_role("button", name="确定").click()
+    expect(page.get_by_text("新密码过于常见，容易被猜中，请另选一个")).to_be_visible()
+    expect(page.get_by_role("heading", name="修改密码")).to_be_visible()

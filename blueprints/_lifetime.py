@@ -1,0 +1,32 @@
+"""How long a session lives: it ends after SESSION_IDLE_MINUTES without a request and, whatever
+happens, SESSION_MAX_HOURS after the login. With HTTPS on, cookies are Secure and browsers are told
+to use HTTPS only (HSTS)."""
+import time
+
+from flask import session
+from flask_login import current_user, logout_user
+
+
+def init_app(app):
+    if app.config["HTTPS"]:
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+
+        @app.after_request
+        def hsts(response):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            return response
+
+    @app.before_request
+    def end_old_sessions():
+        if not current_user.is_authenticated:
+            return None
+        now = time.time()
+        started, seen = session.setdefault("login_at", now), session.get("seen_at", now)
+        if (now - seen > 60 * int(app.config["SESSION_IDLE_MINUTES"])
+                or now - started > 3600 * int(app.config["SESSION_MAX_HOURS"])):
+            logout_user()
+            session.pop("login_at", None)
+            session.pop("seen_at", None)
+            return app.login_manager.unauthorized()
+        session["seen_at"] = now
+        return None

@@ -1,0 +1,35 @@
+"""Sessions end when idle and after a maximum lifetime; HTTPS deployments get Secure cookies and HSTS."""
+import time
+
+from tests.conftest import login
+
+
+def _age(client, **seconds_ago):
+    with client.session_transaction() as session:
+        for key, ago in seconds_ago.items():
+            session[key] = time.time() - ago
+
+
+def test_an_idle_session_ends(app):
+    client = login(app.test_client(), "1100000000001")
+    assert client.get("/enterprise/").status_code == 200
+    _age(client, seen_at=31 * 60)
+    response = client.get("/enterprise/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_session_ends_after_its_maximum_lifetime_even_when_busy(app):
+    client = login(app.test_client(), "1100000000001")
+    client.get("/enterprise/")
+    _age(client, login_at=12 * 3600 + 1, seen_at=1)
+    assert client.get("/enterprise/").status_code == 302
+
+
+def test_https_setting_gives_secure_cookies_and_hsts(demo, tmp_path):
+    from app import create_app
+
+    app = create_app({"TESTING": True, "DATABASE": demo, "SECRET_KEY": "s", "INSTANCE": str(tmp_path), "HTTPS": True})
+    client = login(app.test_client(), "1100000000001")
+    response = client.get("/enterprise/")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert app.config["SESSION_COOKIE_SECURE"]
