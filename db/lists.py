@@ -35,11 +35,10 @@ def candidates(actor: Actor, action, settings=None, number: str | None = None):
     if extra:
         stmt = extra(stmt)
     if action in (Action.REVOKE, Action.CONFIRM_REVOKE):  # a form with a declaration stays at its port
-        stmt = stmt.where(Form.id.not_in(select(Declaration.form_id)))
+        stmt = stmt.where(~_declared())
     if action in (Action.RELEASE, Action.CLOSE, Action.ISSUE_SLIP, Action.REISSUE_SLIP, Action.SUPPLEMENT):
         # customs acts only on its own 关区's declarations, whatever port the form is registered to now
-        stmt = stmt.where(Form.id.in_(select(Declaration.form_id).where(
-            Declaration.district_code == actor.district_code)))
+        stmt = stmt.where(_declared(Declaration.district_code == actor.district_code))
     if number:
         stmt = stmt.where(Form.number == number)
     return stmt
