@@ -17,7 +17,7 @@ setup: $(BIN)/eportfx
 run: setup
 	$(BIN)/eportfx init-db
 	$(BIN)/eportfx seed-demo
-	$(BIN)/eportfx serve
+	EPORTFX_DEMO=1 $(BIN)/eportfx serve
 
 $(VENV)/.test-deps: pyproject.toml $(BIN)/eportfx
 	$(BIN)/pip install -q -e ".[test]"

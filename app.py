@@ -33,6 +33,10 @@ def create_app(config: dict | None = None) -> Flask:
     _errors.init_app(app)
     _nav.init_app(app)
     register_blueprints(app)
+    if app.config["DEMO"]:  # demo mode: otherwise none of its routes exist
+        from blueprints import demo
+
+        demo.init_app(app)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

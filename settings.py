@@ -22,6 +22,7 @@ class Defaults:
     DEADLINE_WARNING_DAYS = 15  # dashboards warn this many days before a deadline
     LOGIN_MAX_FAILURES = 5  # consecutive wrong passwords that lock a card
     LOGIN_RATE_PER_MINUTE = 20  # login attempts per client address per minute
+    DEMO = False  # demo mode: 演示环境 banner, demo cards on the login page, 重置演示数据 (blueprints/demo.py)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
