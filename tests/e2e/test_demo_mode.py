@@ -1,7 +1,5 @@
 """Demo mode in the browser: one-click login with each demo card (JavaScript on and off), and
 重置演示数据 restoring the seeded counts after the confirmation (JavaScript on and off)."""
-import os
-
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import func, select
@@ -11,20 +9,12 @@ from db import workflow
 from db.models import FormApplication
 from db.rules import Settings
 from tests.conftest import actor_of
-
-SHOTS = os.environ.get("EPORTFX_SHOTS")  # a folder: save screenshots at 1280 and 390 wide
+from tests.e2e.shots import shoot
 
 
 @pytest.fixture
 def app_config():
     return {"DEMO": True}
-
-
-def shoot(page, name):
-    if SHOTS:
-        for width in (1280, 390):
-            page.set_viewport_size({"width": width, "height": 900})
-            page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
 
 
 @pytest.mark.parametrize("card_no, role", [("1100000000001", "企业操作员卡"), ("1100000000002", "企业法人卡"),

@@ -2,8 +2,8 @@
 with its steps as a list, its figures' captions and the 常见问题 that arise on that screen."""
 from playwright.sync_api import expect
 
+from tests.e2e.shots import shoot
 from tests.e2e.steps import enter_fx, open_menu
-from tests.e2e.test_demo_mode import shoot
 
 
 def test_help_beside_the_register_screen(page, live):
