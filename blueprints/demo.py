@@ -44,12 +44,15 @@ def reset():
 
 
 def init_app(app):
+    from blueprints import exercises
+
     app.register_blueprint(bp)
+    app.register_blueprint(exercises.bp)
 
     @app.context_processor
     def demo_context():
-        context = {"demo_mode": True, "demo_admin": current_user.is_authenticated
-                   and current_user.actor.kind is CardKind.ADMIN}
+        kind = current_user.actor.kind if current_user.is_authenticated else None
+        context = {"demo_mode": True, "demo_admin": kind is CardKind.ADMIN, "demo_trainee": kind is CardKind.OPERATOR}
         if request.endpoint == "auth.login":
             context["demo_cards"] = demo.demo_cards(get_db())
         return context

@@ -364,4 +364,9 @@ def seed_trainees(db: Database, count: int, *, seed: int = 7) -> int:
                 demo.actors[card.card_no] = Actor.of(card)
         _enterprise_a(demo, f"12{number:08d}001", f"T{number}")
     demo.play()
+    with db.write() as session:  # the trainees' 练习 count what their cards do after this event
+        audit.append(session, actor=SYSTEM, action=READY, detail=f"{count} 名学员")
     return count - have
+
+
+READY = "练习开始"
