@@ -4,7 +4,7 @@ import pytest
 
 from tests.conftest import login
 
-OPEN = {"auth.login", "static"}
+OPEN = {"auth.login", "static", "help.section"}  # 帮助: the manual is public (the login page links to §三)
 
 
 def _protected_rules(app):
