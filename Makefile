@@ -14,6 +14,7 @@ $(BIN)/eportfx: pyproject.toml
 
 setup: $(BIN)/eportfx
 
+run: export EPORTFX_DEMO = 1
 run: setup
 	$(BIN)/eportfx init-db
 	$(BIN)/eportfx seed-demo

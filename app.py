@@ -38,6 +38,13 @@ def create_app(config: dict | None = None) -> Flask:
     _errors.init_app(app)
     _nav.init_app(app)
     register_blueprints(app)
+    from blueprints import help as manual_help
+
+    manual_help.init_app(app)  # 帮助: the manual beside every screen
+    if app.config["DEMO"]:  # demo mode: otherwise none of its routes exist
+        from blueprints import demo
+
+        demo.init_app(app)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

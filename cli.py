@@ -66,18 +66,26 @@ def init_db():
 
 @main.command("seed-demo", help="Add the demo cards and demo data; --forms N adds N more forms.")
 @click.option("--forms", "extra", type=int, default=0, help="extra forms for scale tests (up to 1,000,000+)")
-def seed_demo(extra):
-    from db import bulk, seed
+@click.option("--trainees", type=click.IntRange(0, 99), default=None,
+              help="trainees 学员01 … 学员N: each a copy of enterprise A with its own cards and forms")
+@click.option("--reset", is_flag=True, help="put the demo back to its seeded state (one transaction)")
+def seed_demo(extra, trainees, reset):
+    from db import bulk, demo, seed
 
     app = _app()
     db = _db(app)
     _migrate(db)
-    must_change = not app.config.get("DEMO")
-    if seed.seed_demo(db, must_change=must_change):
+    if reset:
+        counts = demo.reset(db, trainees=trainees)
+        click.echo(f"demo data reset: {counts['card']} cards, {counts['form']} forms")
+    elif seed.seed_demo(db, must_change=not app.config.get("DEMO")):
         click.echo("demo cards and data created; every demo card's password is 88888888"
-                   + (", to be changed at its first login" if must_change else ""))
+                   + ("" if app.config.get("DEMO") else ", to be changed at its first login"))
     else:
         click.echo("demo data already present")
+    if trainees and not reset:
+        made = seed.seed_trainees(db, trainees)
+        click.echo(f"{made} trainees added ({seed.TRAINEE_PREFIX}01 … {seed.TRAINEE_PREFIX}{trainees:02d})")
     if extra:
         with click.progressbar(length=extra, label="forms") as bar:
             bulk.add_forms(db, extra, progress=bar.update)

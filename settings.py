@@ -18,7 +18,6 @@ class Defaults:
     WORKERS = 0  # serving processes; 0: the number of cores
     EXPORTS_PER_CARD = 2  # 导出 running at once for one card (and half the threads for all cards)
     POOL_TIMEOUT = 10  # seconds a request may wait for a database connection before 系统繁忙 (503)
-    DEMO = False  # a public demo: `seed-demo` lets the demo cards keep 88888888 without changing it
     FORM_NUMBER_WIDTH = 9  # 核销单号 digits
     FIRST_FORM_NUMBER = 286000001  # the bureau's first number when its stock is empty
     MAX_APPLY_QUANTITY = 100  # 核销单申请: most forms one application may ask for
@@ -33,6 +32,8 @@ class Defaults:
     HTTPS = False  # served over HTTPS: Secure cookies and HSTS
     SESSION_IDLE_MINUTES = 30  # a session ends after this long without a request
     SESSION_MAX_HOURS = 12  # and this long after its login, whatever happens
+    DEMO = False  # demo mode: 演示环境 banner, demo cards on the login page, 重置演示数据 (blueprints/demo.py);
+    # with it off, seed-demo makes every demo card change 88888888 at its first login
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session

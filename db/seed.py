@@ -235,11 +235,12 @@ def _january_2007(demo: Demo):
                "written_off")
 
 
-def _enterprise_a(demo: Demo):
-    a, bureau = "1100000000001", demo.actors["2200000000001"]
-    _apply_and_issue(demo, 130, a, 80, "A")
-    _apply_and_issue(demo, 45, a, 70, "A")
-    take = lambda n: demo.claim("A", n)  # noqa: E731
+def _enterprise_a(demo: Demo, a: str = "1100000000001", pool: str = "A"):
+    """Enterprise A's story; a trainee's enterprise plays the same story with its own card and pool."""
+    bureau = demo.actors["2200000000001"]
+    _apply_and_issue(demo, 130, a, 80, pool)
+    _apply_and_issue(demo, 45, a, 70, pool)
+    take = lambda n: demo.claim(pool, n)  # noqa: E731
     _lifecycle(demo, a, take(15), "5700", 50, "slip")  # 已用, 结汇联 issued: ready for 交单
     _lifecycle(demo, a, take(10), "5300", 20, "slip")
     _lifecycle(demo, a, take(3), "5300", 40, "submitted")  # 交单 weeks ago, never received (§10.4)
@@ -262,7 +263,7 @@ def _enterprise_a(demo: Demo):
     demo.on(12, lambda: _ok(workflow.report_lost(db=demo.db, actor=demo.actors[a], numbers=lost())))
     cancelled = take(2)
     demo.on(8, lambda: [_ok(workflow.cancel(db=demo.db, actor=bureau, number=n, reason="填错")) for n in cancelled()])
-    demo.on(0, lambda: _check_left(demo, "A", 45))  # the rest stay 已发放 (paging past 20 shows)
+    demo.on(0, lambda: _check_left(demo, pool, 45))  # the rest stay 已发放 (paging past 20 shows)
 
 
 def _check_left(demo: Demo, pool: str, at_least: int):
@@ -314,3 +315,64 @@ def _pending(demo: Demo):
     demo.on(1, lambda: _ok(workflow.apply_forms(db=demo.db, actor=demo.actors["1100000000003"], quantity=10)))
     demo.on(0, lambda: _ok(accounts.request_permission(db=demo.db, actor=demo.actors["1100000000007"],
                                                        card_no="1100000000006")))
+
+
+# ── trainees: copies of enterprise A, one per trainee (学员01 …) ─────────────────────────────────
+
+TRAINEE_PREFIX = "学员"
+
+
+def trainee_cards(number: int) -> dict[str, tuple[CardKind, str]]:
+    """A trainee's two cards, as enterprise A has them: card number → (kind, holder)."""
+    return {f"12{number:08d}001": (CardKind.OPERATOR, f"{TRAINEE_PREFIX}{number:02d}（企业操作员）"),
+            f"12{number:08d}002": (CardKind.LEGAL, f"{TRAINEE_PREFIX}{number:02d}（企业法人）")}
+
+
+def trainee_enterprise(number: int) -> tuple[str, str]:
+    code, name = ENTERPRISES["A"]
+    return f"44039{number:05d}", f"{TRAINEE_PREFIX}{number:02d} {name}"
+
+
+def count_trainees(db: Database) -> int:
+    with db.session() as session:
+        names = session.exec(select(Enterprise.name).where(Enterprise.name.startswith(TRAINEE_PREFIX))).all()
+    return len(names)
+
+
+def seed_trainees(db: Database, count: int, *, seed: int = 7) -> int:
+    """Make enterprises 学员01 … 学员{count} (those missing), each with its cards and enterprise A's
+    story on its own forms. Returns how many were made."""
+    have = count_trainees(db)
+    if count <= have:
+        return 0
+    demo = Demo(db, {}, random.Random(seed + have), clock.today())
+    with demo.db.session() as session:
+        for card in session.exec(select(Card).where(Card.enterprise_id.is_(None))).all():
+            demo.actors[card.card_no] = Actor.of(card)
+    for number in range(have + 1, count + 1):
+        code, name = trainee_enterprise(number)
+        with clock.travel_to(date(2007, 1, 4)):
+            with db.write() as session:
+                enterprise = Enterprise(customs_code=code, name=name, created_at=clock.now())
+                session.add(enterprise)
+                session.flush()
+                audit.append(session, actor=SYSTEM, action="入网", detail=f"{name}（海关编码 {code}）",
+                             enterprise_id=enterprise.id)
+                enterprise_id = enterprise.id
+            for card_no, (kind, holder) in trainee_cards(number).items():
+                result, _ = accounts.create_card(
+                    db=db, actor=SYSTEM, kind=kind, holder=holder, card_no=card_no, password=DEMO_PASSWORD,
+                    must_change=False, permission_expires=demo.base + timedelta(days=365),
+                    enterprise_id=enterprise_id)
+                assert result.ok, result.message
+        with db.session() as session:
+            for card in session.exec(select(Card).where(Card.enterprise_id == enterprise_id)).all():
+                demo.actors[card.card_no] = Actor.of(card)
+        _enterprise_a(demo, f"12{number:08d}001", f"T{number}")
+    demo.play()
+    with db.write() as session:  # the trainees' 练习 count what their cards do after this event
+        audit.append(session, actor=SYSTEM, action=READY, detail=f"{count} 名学员")
+    return count - have
+
+
+READY = "练习开始"

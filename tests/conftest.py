@@ -118,11 +118,17 @@ def actors(demo):
 
 
 @pytest.fixture
-def app(demo, tmp_path):
+def app_config() -> dict:
+    """More settings for the app under test (a test module overrides this, e.g. {"DEMO": True})."""
+    return {}
+
+
+@pytest.fixture
+def app(demo, tmp_path, app_config):
     from app import create_app
 
     return create_app({"TESTING": True, "DATABASE": demo, "SECRET_KEY": "test-secret", "INSTANCE": str(tmp_path),
-                       "DATABASE_URL": demo.url, "LOGIN_RATE_PER_MINUTE": 10_000})
+                       "DATABASE_URL": demo.url, "LOGIN_RATE_PER_MINUTE": 10_000, **app_config})
 
 
 @pytest.fixture

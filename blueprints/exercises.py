@@ -1,0 +1,49 @@
+"""练习 (demo mode): a trainee's tasks from the manual, done or not by the audit trail; the trainer's
+(data centre's) view of every trainee, and its CSV."""
+import csv
+import io
+
+from flask import Blueprint, Response
+
+from blueprints._auth import actor, require
+from blueprints._htmx import render
+from db import exercises
+from db.engine import get_session
+from db.models import Card, CardKind
+
+bp = Blueprint("exercises", __name__, url_prefix="/exercises")
+
+
+@bp.route("/")
+def mine():
+    check = require(CardKind.OPERATOR, fx=True)()
+    if check is not None:
+        return check
+    card = get_session().get(Card, actor().card_id)
+    return render("exercises/mine.html", tasks=exercises.TASKS, progress=exercises.progress(get_session(), card))
+
+
+@bp.route("/trainer")
+def trainer():
+    check = require(CardKind.ADMIN, fx=True)()
+    if check is not None:
+        return check
+    return render("exercises/trainer.html", rows=exercises.trainees(get_session()), total=len(exercises.TASKS))
+
+
+@bp.route("/trainer.csv")
+def export():
+    check = require(CardKind.ADMIN, fx=True)()
+    if check is not None:
+        return check
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["IC卡号", "持卡人", "企业", "完成", "共", "最近操作", "时间"]
+                    + [task.label for task in exercises.TASKS])
+    for row in exercises.trainees(get_session()):
+        last = row.last
+        writer.writerow([row.card_no, row.holder, row.enterprise, row.count, len(exercises.TASKS),
+                         last.action if last else "", last.at.isoformat(timespec="seconds") if last else ""]
+                        + ["完成" if row.done[task.key] else "" for task in exercises.TASKS])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=exercises.csv"})

@@ -1,0 +1,30 @@
+"""帮助: the manual's section for a screen, as its own small page (never inside the screen's bytes).
+Every screen's header links here (db.manual.SECTIONS says which section)."""
+from flask import Blueprint, abort, request, url_for
+
+from blueprints._htmx import render
+from db import manual
+
+bp = Blueprint("help", __name__, url_prefix="/help")
+
+
+@bp.route("/<key>")
+def section(key):
+    found = manual.section(key)
+    if found is None:
+        abort(404)
+    screen = request.args.get("screen", "")[:60]
+    faq = [s for s in manual.faq_for(screen) if s["key"] != key]
+    return render("help/section.html", section=found, blocks=manual.steps_grouped(found),
+                  children=manual.children(key), faq=faq)
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def help_link():
+        key = manual.section_for(request.endpoint)
+        if key is None or request.blueprint == "help":
+            return {}
+        return {"help_url": url_for("help.section", key=key, screen=request.endpoint)}

@@ -1,0 +1,128 @@
+"""Demo mode: the demo cards as the login page lists them, and 重置演示数据 in one transaction.
+
+A reset seeds a scratch SQLite database in a child process (the seed moves the clock, which must not
+move for the requests being served meanwhile), then, in ONE write transaction on the real database,
+deletes every row and copies the scratch rows in. Either the demo is back to its seeded state, or
+nothing changed."""
+import json
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, insert, text
+from sqlmodel import SQLModel, select
+
+from db import seed
+from db.engine import Database
+from db.models import Card, CardKind
+from db.rules import Settings
+
+
+@dataclass(frozen=True)
+class DemoCard:
+    card_no: str
+    role: str
+    holder: str
+    purpose: str  # what the card is for, in the manual's sections
+
+
+# The login page's list, by role: the card, its holder, what it is for in the manual.
+PURPOSES = {
+    "1100000000001": "§四 核销单申请 至 §九 组合查询：申请、口岸备案、撤销备案、企业交单、挂失",
+    "1100000000002": "企业法人卡：本企业核销单、操作员卡（§10.1 申请开通或延期）",
+    "1100000000003": "另一企业的操作员：看不到企业A的核销单",
+    "1100000000004": "§10.1 出口收汇权限已到期：出口收汇为灰色",
+    "1100000000005": "§10.1 法人卡为操作员申请延期",
+    "1100000000006": "§10.1 新卡未开通出口收汇（开通申请待审批）",
+    "1100000000007": "§10.1 法人卡为新操作员申请开通",
+    "2200000000001": "外汇局：发单、权限审批、交单接收、核销、挂失、注销",
+    "3300000000001": "海关 5700：备案数据、报关验核、撤销确认、补验",
+    "3300000000002": "海关 5300：只看本关区的备案",
+    "9900000000001": "数据中心：入网、IC卡管理、代码表、审计、重置演示数据、练习进度",
+}
+
+
+def demo_cards(db: Database) -> list[DemoCard]:
+    """The demo cards that exist, in the order of PURPOSES, then the trainees' cards."""
+    with db.session() as session:
+        cards = {c.card_no: c for c in session.exec(select(Card).where(Card.card_no.in_(list(PURPOSES)))).all()}
+        trainees = session.exec(select(Card).where(Card.holder.startswith(seed.TRAINEE_PREFIX))
+                                .order_by(Card.card_no)).all()
+    listed = [DemoCard(no, CardKind(cards[no].kind).label, cards[no].holder, PURPOSES[no])
+              for no in PURPOSES if no in cards]
+    listed += [DemoCard(c.card_no, CardKind(c.kind).label, c.holder, "练习：企业A的副本，只看得到本学员的核销单")
+               for c in trainees]
+    return listed
+
+
+# ── reset ────────────────────────────────────────────────────────────────────────────────────
+
+
+def tables():
+    """Every table in foreign-key order (parents first)."""
+    return list(SQLModel.metadata.sorted_tables)
+
+
+def seeded_rows(settings: Settings, trainees: int) -> dict[str, list[dict]]:
+    """Seed a scratch database in a child process and read its rows, table by table."""
+    with tempfile.TemporaryDirectory(prefix="eportfx-demo-") as tmp:
+        path = Path(tmp) / "demo.db"
+        subprocess.run([sys.executable, "-m", "db.demo", str(path), str(trainees), json.dumps(asdict(settings))],
+                       check=True, cwd=Path(__file__).resolve().parent.parent, capture_output=True)
+        engine = create_engine(f"sqlite:///{path}")
+        with engine.connect() as conn:
+            rows = {t.name: [dict(r._mapping) for r in conn.execute(t.select())] for t in tables()}
+        engine.dispose()
+    return rows
+
+
+def reset(db: Database, *, trainees: int | None = None, rows: dict | None = None) -> dict[str, int]:
+    """Put the demo back to its seeded state (with as many trainees as now, unless told) in one
+    transaction. Returns the rows per table."""
+    if trainees is None:
+        trainees = seed.count_trainees(db)
+    rows = rows if rows is not None else seeded_rows(db.settings, trainees)
+    with db.write_connection() as conn:
+        _append_only(conn, db.is_sqlite, on=False)
+        for table in reversed(tables()):
+            conn.execute(table.delete())
+        for table in tables():
+            if rows.get(table.name):
+                conn.execute(insert(table), rows[table.name])
+        _append_only(conn, db.is_sqlite, on=True)
+        if not db.is_sqlite:
+            for table in tables():
+                if "id" in table.c and table.c.id.autoincrement in (True, "auto"):
+                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                                      f"COALESCE((SELECT MAX(id) FROM \"{table.name}\"), 0) + 1, false)"))
+    return {name: len(table_rows) for name, table_rows in rows.items()}
+
+
+def _append_only(conn, is_sqlite: bool, *, on: bool) -> None:
+    """The audit trail refuses DELETE (migration 0001); the reset lifts that inside its transaction."""
+    if is_sqlite:
+        for verb in ("UPDATE", "DELETE"):
+            if on:
+                conn.execute(text(f"CREATE TRIGGER auditevent_no_{verb.lower()} BEFORE {verb} ON auditevent "
+                                  "BEGIN SELECT RAISE(ABORT, 'auditevent is append-only'); END"))
+            else:
+                conn.execute(text(f"DROP TRIGGER auditevent_no_{verb.lower()}"))
+    else:
+        state = "ENABLE" if on else "DISABLE"
+        conn.execute(text(f"ALTER TABLE auditevent {state} TRIGGER auditevent_append_only"))
+
+
+def _seed_scratch(path: str, trainees: int, settings: str) -> None:
+    from db import migrate
+
+    scratch = Database(f"sqlite:///{path}", Settings(**json.loads(settings)))
+    migrate.init_db(scratch)
+    seed.seed_demo(scratch)
+    seed.seed_trainees(scratch, trainees)
+    scratch.dispose()
+
+
+if __name__ == "__main__":  # the child process of seeded_rows()
+    _seed_scratch(sys.argv[1], int(sys.argv[2]), sys.argv[3])

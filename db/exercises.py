@@ -1,0 +1,86 @@
+"""练习: the manual's tasks in order, each done when the audit trail shows that the trainee's card did
+it after the trainees were seeded (seed.READY). Opening a page is not doing a task: only the audit
+trail's events count. Reads go by card (index ix_audit_card_seq), from the READY event on."""
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlmodel import Session, func, select
+
+from db import seed
+from db.models import AuditEvent, Card, Enterprise
+
+
+@dataclass(frozen=True)
+class Task:
+    key: str
+    label: str
+    endpoint: str  # the screen where it is done
+    help: str  # its section of the manual
+
+
+TASKS = [
+    Task("apply", "核销单申请：申请 5 份核销单", "enterprise.apply", "4"),
+    Task("register", "口岸备案：将一份核销单备案到 5700 拱北关区", "enterprise.register_list", "5.1"),
+    Task("batch_register", "批量备案：一次备案 3 份核销单", "enterprise.batch_register", "5.2"),
+    Task("revoke", "撤销备案：申请撤销一份核销单的备案", "enterprise.revoke_list", "6"),
+    Task("submit", "企业交单：交一份核销单", "enterprise.submit_list", "7.1"),
+    Task("batch_submit", "批量交单：一次交 2 份以上核销单", "enterprise.batch_submit", "7.2"),
+    Task("lost", "核销单挂失：挂失一份核销单", "enterprise.lost", "8"),
+    Task("wrong_port", "常见问题 10.2 备错口岸：撤销备案、海关确认后重新备案", "enterprise.revoke_list", "10.2"),
+]
+
+
+def _events(session: Session, card_id: int) -> list[AuditEvent]:
+    start = session.exec(select(func.max(AuditEvent.seq)).where(AuditEvent.action == seed.READY)).one() or 0
+    return list(session.exec(select(AuditEvent).where(AuditEvent.card_id == card_id, AuditEvent.seq > start)
+                             .order_by(AuditEvent.seq).limit(5000)).all())
+
+
+def _in_one_go(events, action: str) -> int:
+    """The most forms one request did (its events share the same second)."""
+    seconds = Counter(e.at.replace(microsecond=0) for e in events if e.action == action)
+    return max(seconds.values(), default=0)
+
+
+def done(events: list[AuditEvent]) -> dict[str, bool]:
+    revoked = {e.form_number for e in events if e.action == "撤销备案"}
+    re_registered = any(e.action == "口岸备案" and e.form_number in revoked
+                        and any(r.seq < e.seq and r.form_number == e.form_number and r.action == "撤销备案"
+                                for r in events) for e in events)
+    return {
+        "apply": any(e.action == "核销单申请" and e.detail.startswith("申请 5 份") for e in events),
+        "register": any(e.action == "口岸备案" and e.detail.startswith("使用口岸 5700") for e in events),
+        "batch_register": _in_one_go(events, "口岸备案") >= 3,
+        "revoke": bool(revoked),
+        "submit": any(e.action == "交单" for e in events),
+        "batch_submit": _in_one_go(events, "交单") >= 2,
+        "lost": any(e.action == "核销单挂失" for e in events),
+        "wrong_port": re_registered,
+    }
+
+
+@dataclass
+class Progress:
+    card_no: str
+    holder: str
+    enterprise: str
+    done: dict[str, bool]
+    last: AuditEvent | None
+
+    @property
+    def count(self) -> int:
+        return sum(self.done.values())
+
+
+def progress(session: Session, card: Card) -> Progress:
+    events = _events(session, card.id)
+    enterprise = session.get(Enterprise, card.enterprise_id) if card.enterprise_id else None
+    return Progress(card.card_no, card.holder, enterprise.name if enterprise else "", done(events),
+                    events[-1] if events else None)
+
+
+def trainees(session: Session) -> list[Progress]:
+    """Every trainee's operator card, in order, with its progress."""
+    cards = session.exec(select(Card).where(Card.holder.startswith(seed.TRAINEE_PREFIX), Card.kind == "operator")
+                         .order_by(Card.card_no)).all()
+    return [progress(session, card) for card in cards]

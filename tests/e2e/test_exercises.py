@@ -1,0 +1,54 @@
+"""练习 in the browser: a trainee logs in with one click, opens the screens (nothing turns done), does
+§四 核销单申请 for 5 forms (that task turns done, for this trainee only); the trainer sees it."""
+import pytest
+from playwright.sync_api import expect
+
+from db import seed
+from tests.e2e.shots import shoot
+
+
+@pytest.fixture
+def app_config():
+    return {"DEMO": True}
+
+
+@pytest.fixture
+def live_trainees(demo, live):
+    seed.seed_trainees(demo, 2)
+    return live
+
+
+def test_two_trainees_progress_apart(page, browser, live_trainees):
+    live = live_trainees
+    page.goto(f"{live}/login")
+    page.get_by_role("button", name="以 1200000001001 ").click()
+    page.get_by_role("note").get_by_role("link", name="练习").click()
+    expect(page.get_by_text("完成 0 / 8")).to_be_visible()
+    page.get_by_role("link", name="核销单申请：申请 5 份核销单").click()
+    expect(page.get_by_role("heading", name="核销单申请", exact=True)).to_be_visible()
+    page.goto(f"{live}/exercises/")
+    expect(page.get_by_text("完成 0 / 8")).to_be_visible()  # opening the screen did not count
+    page.goto(f"{live}/enterprise/apply")
+    page.get_by_label("份数").fill("5")
+    page.get_by_role("button", name="申请").click()
+    expect(page.get_by_role("status")).to_have_text("申请成功")
+    page.goto(f"{live}/exercises/")
+    expect(page.get_by_text("完成 1 / 8")).to_be_visible()
+    expect(page.get_by_role("row", name="核销单申请")).to_contain_text("已完成")
+    shoot(page, "exercises-mine")
+
+    other = browser.new_context(locale="zh-CN").new_page()
+    other.goto(f"{live}/login")
+    other.get_by_role("button", name="以 1200000002001 ").click()
+    other.goto(f"{live}/exercises/")
+    expect(other.get_by_text("完成 0 / 8")).to_be_visible()
+    other.context.close()
+
+    trainer = browser.new_context(locale="zh-CN").new_page()
+    trainer.goto(f"{live}/login")
+    trainer.get_by_role("button", name="以 9900000000001 ").click()
+    trainer.get_by_role("note").get_by_role("link", name="练习进度").click()
+    expect(trainer.get_by_role("row", name="学员01（企业操作员）")).to_contain_text("1 / 8")
+    expect(trainer.get_by_role("row", name="学员02（企业操作员）")).to_contain_text("0 / 8")
+    shoot(trainer, "exercises-trainer")
+    trainer.context.close()

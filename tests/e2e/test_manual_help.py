@@ -1,0 +1,30 @@
+"""帮助 in the browser: the header's link opens the screen's section of the manual in its own page,
+with its steps as a list, its figures' captions and the 常见问题 that arise on that screen."""
+from playwright.sync_api import expect
+
+from tests.e2e.shots import shoot
+from tests.e2e.steps import enter_fx, open_menu
+
+
+def test_help_beside_the_register_screen(page, live):
+    enter_fx(page, live)
+    open_menu(page, "口岸备案")
+    with page.context.expect_page() as opened:
+        page.locator("header").get_by_role("link", name="帮助").click()
+    help_page = opened.value
+    expect(help_page.get_by_role("heading", name="5.1 口岸备案")).to_be_visible()
+    expect(help_page.get_by_role("listitem").filter(has_text="点击左边“口岸备案”")).to_be_visible()
+    expect(help_page.locator("p.figure").last).to_have_text("（图七）")
+    help_page.get_by_role("link", name="10.2 备错口岸").click()
+    expect(help_page.get_by_role("heading", name="10.2 备错口岸")).to_be_visible()
+    expect(help_page.get_by_text("现象：由于操作失误或其它原因需要更改口岸。")).to_be_visible()
+    help_page.goto(f"{live}/help/5.1?screen=enterprise.register_list")
+    shoot(help_page, "help-5.1")
+    expect(page.get_by_role("heading", name="口岸备案")).to_be_visible()  # the screen stays as it was
+
+
+def test_help_without_javascript(no_js_page, live):
+    no_js_page.goto(f"{live}/login")
+    with no_js_page.context.expect_page() as opened:
+        no_js_page.locator("header").get_by_role("link", name="帮助").click()
+    expect(opened.value.get_by_role("heading", name="三、登录操作")).to_be_visible()

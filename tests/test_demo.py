@@ -1,0 +1,161 @@
+"""Demo mode (EPORTFX_DEMO): one-click login with the demo cards, 重置演示数据 in one transaction,
+trainees who are copies of enterprise A; with the setting off, none of it exists."""
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import func, select
+
+from db import audit, details, seed, workflow
+from db import demo as demo_mode
+from db.models import AuditEvent, Card, Enterprise
+from db.queries import form_select
+from db.rules import Settings
+from tests.conftest import actor_of, csrf_of, login
+
+
+@pytest.fixture(scope="module")
+def seeded():
+    """The seeded rows once for the module (a reset seeds a scratch database in a child process)."""
+    return demo_mode.seeded_rows(Settings(), 0)
+
+
+def _counts(database) -> dict[str, int]:
+    with database.session() as session:
+        return {t.name: session.execute(select(func.count()).select_from(t)).scalar() for t in demo_mode.tables()}
+
+
+def test_reset_puts_the_seeded_state_back(demo, seeded):
+    before = _counts(demo)
+    actor = actor_of(demo, "1100000000001")
+    assert workflow.apply_forms(db=demo, actor=actor, quantity=5).ok
+    assert _counts(demo) != before
+    counts = demo_mode.reset(demo, rows=seeded)
+    assert _counts(demo) == before == counts
+    with demo.session() as session:
+        assert audit.verify(session).ok
+    assert workflow.apply_forms(db=demo, actor=actor, quantity=5).ok  # ids and sequences carry on
+
+
+def test_a_reset_that_fails_midway_changes_nothing(demo, seeded):
+    assert workflow.apply_forms(db=demo, actor=actor_of(demo, "1100000000001"), quantity=5).ok
+    before = _counts(demo)
+    broken = dict(seeded, form=seeded["form"] + [seeded["form"][0]])  # a duplicate key: fails at the forms
+    with pytest.raises(IntegrityError):
+        demo_mode.reset(demo, rows=broken)
+    assert _counts(demo) == before
+    with demo.session() as session:
+        assert audit.verify(session).ok
+    with pytest.raises(Exception, match="append-only"), demo.write() as session:  # the trail is guarded again
+        session.execute(text("DELETE FROM auditevent"))
+
+
+def test_trainees_are_copies_of_enterprise_a_kept_apart(demo):
+    assert seed.seed_trainees(demo, 2) == 2
+    assert seed.seed_trainees(demo, 2) == 0  # already there
+    one, two = actor_of(demo, "1200000001001"), actor_of(demo, "1200000002001")
+    a = actor_of(demo, "1100000000001")
+    with demo.session() as session:
+        names = session.exec(select(Enterprise.name).where(Enterprise.name.startswith("学员"))).all()
+        assert names == ["学员01 深圳市华南进出口有限公司", "学员02 深圳市华南进出口有限公司"]
+        assert session.exec(select(Card.holder).where(Card.card_no == "1200000002001")).one() == "学员02（企业操作员）"
+        mine = session.exec(form_select(one)).all()
+        theirs = session.exec(form_select(two)).all()
+        of_a = session.exec(form_select(a)).all()
+        assert len(mine) == len(theirs) == len(of_a) - 10  # enterprise A's story (without its 2007 forms)
+        assert all(f.enterprise_id == one.enterprise_id for f in mine)
+        for form in theirs[::10]:
+            assert details.load(session, one, form.number, demo.settings) is None
+    number = theirs[0].number
+    assert not workflow.report_lost(db=demo, actor=one, numbers=[number])[0].ok
+
+
+def test_reset_keeps_the_trainees(demo, monkeypatch):
+    seed.seed_trainees(demo, 1)
+    asked = []
+
+    def seeded_rows(settings, trainees):
+        asked.append(trainees)
+        raise RuntimeError("seed failed")
+
+    monkeypatch.setattr(demo_mode, "seeded_rows", seeded_rows)
+    before = _counts(demo)
+    with pytest.raises(RuntimeError):
+        demo_mode.reset(demo)
+    assert asked == [1] and _counts(demo) == before
+
+
+# ── routes ────────────────────────────────────────────────────────────────────────────────────
+
+class TestOff:
+    def test_nothing_exists(self, client):
+        page = client.get("/login").get_data(as_text=True)
+        assert "演示" not in page and "demo" not in page
+        token = csrf_of(page)
+        assert client.post("/demo/login", data={"card_no": "1100000000001", "csrf_token": token}).status_code == 404
+        login(client, "9900000000001")
+        assert client.get("/demo/reset").status_code == 404
+        assert client.post("/demo/reset", data={"confirmed": "1", "csrf_token": token}).status_code == 404
+        assert "演示环境" not in client.get("/admin/").get_data(as_text=True)
+
+
+class TestOn:
+    @pytest.fixture
+    def app_config(self):
+        return {"DEMO": True}
+
+    def test_login_page_lists_the_cards_and_logs_in_with_one_post(self, client):
+        page = client.get("/login").get_data(as_text=True)
+        assert "演示环境" in page and "数据均为演示数据" in page
+        for card_no in demo_mode.PURPOSES:
+            assert f'name="card_no" value="{card_no}"' in page
+        assert "§10.1 出口收汇权限已到期" in page
+        assert client.post("/demo/login", data={"card_no": "1100000000001"}).status_code == 400  # no CSRF
+        response = client.post("/demo/login", data={"card_no": "1100000000001", "csrf_token": csrf_of(page)})
+        assert response.status_code == 303 and response.location.endswith("/")
+        assert "1100000000001" in client.get("/", follow_redirects=True).get_data(as_text=True)
+
+    def test_only_demo_cards(self, client, demo):
+        token = csrf_of(client.get("/login").get_data(as_text=True))
+        assert client.post("/demo/login", data={"card_no": "12345", "csrf_token": token}).status_code == 404
+
+    def test_reset_is_the_data_centres_and_asks_first(self, client, demo, seeded, monkeypatch):
+        monkeypatch.setattr(demo_mode, "seeded_rows", lambda settings, trainees: seeded)
+        login(client, "1100000000001")
+        assert client.get("/demo/reset").status_code == 404
+        client.post("/logout", data={"csrf_token": client.csrf})
+        login(client, "9900000000001")
+        assert "重置演示数据" in client.get("/admin/").get_data(as_text=True)
+        assert workflow.apply_forms(db=demo, actor=actor_of(demo, "1100000000001"), quantity=5).ok
+        with demo.session() as session:
+            events = session.exec(select(func.count()).select_from(AuditEvent)).one()
+        asked = client.post("/demo/reset", data={"csrf_token": client.csrf})  # without JavaScript: asks again
+        assert asked.status_code == 200 and "是否重置演示数据？" in asked.get_data(as_text=True)
+        assert _count_events(demo) == events
+        done = client.post("/demo/reset", data={"csrf_token": client.csrf, "confirmed": "1"})
+        assert done.status_code == 303
+        assert "演示数据已重置" in client.get(done.location).get_data(as_text=True)
+        assert _count_events(demo) == len(seeded["auditevent"]) < events
+        assert client.get("/demo/reset").status_code == 200  # the admin's session survives the reset
+
+
+def _count_events(database):
+    with database.session() as session:
+        return session.exec(select(func.count()).select_from(AuditEvent)).one()
+
+
+def test_command_line_trainees_and_reset(demo, tmp_path):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    def run(*args):
+        env = {"EPORTFX_DATABASE_URL": demo.url, "EPORTFX_INSTANCE": str(tmp_path)}
+        result = CliRunner().invoke(main, ["seed-demo", *args], env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "1 trainees added (学员01 … 学员01)" in run("--trainees", "1")
+    seeded = _counts(demo)
+    assert workflow.apply_forms(db=demo, actor=actor_of(demo, "1200000001001"), quantity=5).ok
+    assert "demo data reset: 13 cards" in run("--reset")
+    assert _counts(demo) == seeded
