@@ -65,8 +65,9 @@ def two_instances(tmp_path):
            "EPORTFX_REDIS_URL": REDIS_URL, "EPORTFX_LOGIN_RATE_PER_MINUTE": str(LIMIT), "EPORTFX_THREADS": "2"}
     processes = []
     try:
-        subprocess.run([EPORTFX, "seed-demo"], env={**env, "EPORTFX_INSTANCE": str(tmp_path)}, check=True,
-                       capture_output=True)
+        # as a demo: the cards keep their initial password, so the browser goes straight to work
+        subprocess.run([EPORTFX, "seed-demo"], env={**env, "EPORTFX_INSTANCE": str(tmp_path), "EPORTFX_DEMO": "1"},
+                       check=True, capture_output=True)
         urls, logs = [], []
         for instance in ("web1", "web2"):
             port, log = _free_port(), tmp_path / f"{instance}.log"
