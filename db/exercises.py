@@ -1,7 +1,6 @@
 """练习: the manual's tasks in order, each done when the audit trail shows that the trainee's card did
 it after the trainees were seeded (seed.READY). Opening a page is not doing a task: only the audit
 trail's events count. Reads go by card (index ix_audit_card_seq), from the READY event on."""
-from collections import Counter
 from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
@@ -37,9 +36,21 @@ def _events(session: Session, card_id: int) -> list[AuditEvent]:
 
 
 def _in_one_go(events, action: str) -> int:
-    """The most forms one request did (its events share the same second)."""
-    seconds = Counter(e.at.replace(microsecond=0) for e in events if e.action == action)
-    return max(seconds.values(), default=0)
+    """The most forms one request did. A transaction holds the audit head from its first event to its
+    last, so one request's events follow each other in `seq` with nothing between; they are also
+    written within a second (a split at a second's boundary must not undo the count)."""
+    best = run = 0
+    first = previous = None
+    for event in events:
+        if event.action != action:
+            first = previous = None
+            continue
+        joined = (previous is not None and event.seq == previous.seq + 1
+                  and (event.at - first.at).total_seconds() <= 1)
+        first, run = (first, run + 1) if joined else (event, 1)
+        previous = event
+        best = max(best, run)
+    return best
 
 
 def done(events: list[AuditEvent]) -> dict[str, bool]:
