@@ -83,7 +83,8 @@ def form_names(pg: Page) -> dict:
     """What a page of forms shows besides the rows: 关区 names, and enterprise names for officers."""
     session = get_session()
     enterprises = {} if actor().is_enterprise else lists.enterprise_names(session, pg.rows)
-    return {"names": codes.names(session, "district"), "enterprises": enterprises}
+    shown = {getattr(row, "port_code", None) or getattr(row, "district_code", None) for row in pg.rows}
+    return {"names": codes.names_for(session, "district", shown - {None, ""}), "enterprises": enterprises}
 
 
 def show(template: str, fragment: str, stmt, args: ListArgs, *, endpoint: str | None = None,

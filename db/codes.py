@@ -62,6 +62,15 @@ def names(session: Session, kind: str) -> dict[str, str]:
     return cache[kind]
 
 
+def names_for(session: Session, kind: str, wanted: set[str]) -> dict[str, str]:
+    """{code: name} for `wanted` alone: a page of 20 rows reads its few codes by key, not the table."""
+    cached = session.info.get("codes", {}).get(kind)
+    if cached is not None or not wanted:
+        return {code: cached[code] for code in wanted if code in cached} if cached else {}
+    stmt = select(Code.code, Code.name).where(Code.kind == kind, Code.code.in_(sorted(wanted)))
+    return dict(session.exec(stmt).all())
+
+
 def name_of(session: Session, kind: str, code: str | None) -> str | None:
     if not code:
         return None

@@ -134,6 +134,16 @@ def test_only_the_data_centre_issues_cards(demo, actors):
 
 # ── 代码表: paging and import ─────────────────────────────────────────────────────────────────
 
+def test_a_page_reads_only_the_codes_it_shows(demo):
+    with demo.session() as session:
+        shown = codes.names_for(session, "district", {"5700", "5300", "9999"})
+        assert shown == {"5700": codes.name_of(session, "district", "5700"),
+                         "5300": codes.name_of(session, "district", "5300")}  # 9999 is no code
+        assert codes.names_for(session, "district", {"5700"}) == {"5700": shown["5700"]}  # from the whole table
+        assert codes.names_for(session, "district", set()) == {}
+    assert "拱北" in shown["5700"] and "深圳" in shown["5300"]
+
+
 def test_code_table_pages_by_code_and_searches(demo):
     with demo.session() as session:
         first = codes.page_of(session, "district")

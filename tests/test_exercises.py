@@ -66,7 +66,8 @@ def test_trainer_sees_everyone_and_exports(client, demo, trainees):
 def test_off_without_demo_mode(demo):
     from app import create_app
 
-    app = create_app({"TESTING": True, "DATABASE": demo, "SECRET_KEY": "x", "DATABASE_URL": demo.url})
+    app = create_app({"TESTING": True, "DATABASE": demo, "SECRET_KEY": "x", "DATABASE_URL": demo.url,
+                      "LOGIN_RATE_PER_MINUTE": 10_000})
     client = app.test_client()
     login(client, "9900000000001")
     assert client.get("/exercises/trainer").status_code == 404

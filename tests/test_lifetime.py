@@ -28,7 +28,8 @@ def test_a_session_ends_after_its_maximum_lifetime_even_when_busy(app):
 def test_https_setting_gives_secure_cookies_and_hsts(demo, tmp_path):
     from app import create_app
 
-    app = create_app({"TESTING": True, "DATABASE": demo, "SECRET_KEY": "s", "INSTANCE": str(tmp_path), "HTTPS": True})
+    app = create_app({"TESTING": True, "DATABASE": demo, "SECRET_KEY": "s", "INSTANCE": str(tmp_path), "HTTPS": True,
+                      "LOGIN_RATE_PER_MINUTE": 10_000})  # as the shared app fixture: the worker logs in often
     client = login(app.test_client(), "1100000000001")
     response = client.get("/enterprise/")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
