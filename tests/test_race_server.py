@@ -44,7 +44,7 @@ class Client:
         headers = {"Cookie": self.cookie} if self.cookie else {}
         body = None
         if data is not None:
-            body = urlencode({**data, "csrf_token": self.csrf})
+            body = urlencode({**data, "csrf_token": self.csrf}, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         self.conn.request(method, path, body=body, headers=headers)
         response = self.conn.getresponse()
