@@ -1,7 +1,7 @@
 """Races through the real server: waitress with 4 and with 20 threads over a file database (SQLite) or
 PostgreSQL (EPORTFX_TEST_DB=postgresql). Many clients, each logged in with its own session, fire
 conflicting transitions on the same demo forms for EPORTFX_RACE_SECONDS (default 3): enterprise A's
-口岸备案, 撤销备案 and 挂失, the bureau's 挂失. Every answer is below 500, every form ends in a state its
+口岸备案, 撤销备案 and 挂失, customs 5700's 撤销确认 (back to 已发放, so forms go round), the bureau's 挂失. Every answer is below 500, every form ends in a state its
 moves can reach, the audit trail gained exactly one event per successful move, and the chain verifies."""
 import http.client
 import os
@@ -19,7 +19,7 @@ from db import audit, seed
 from db.models import AuditEvent, Form, FormState
 
 SECONDS = float(os.environ.get("EPORTFX_RACE_SECONDS", "3"))
-ENTERPRISE_A, BUREAU = "1100000000001", "2200000000001"
+ENTERPRISE_A, BUREAU, CUSTOMS_5700 = "1100000000001", "2200000000001", "3300000000001"
 REACHABLE = {FormState.ISSUED, FormState.REGISTERED, FormState.REVOKING, FormState.LOST}
 
 
@@ -36,7 +36,7 @@ class Client:
         self.csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
         status, _ = self.request("POST", "/login", {"card_no": card_no, "password": seed.DEMO_PASSWORD})
         assert status == 303, status
-        page = {ENTERPRISE_A: "/enterprise/lost", BUREAU: "/bureau/lost"}[card_no]
+        page = {ENTERPRISE_A: "/enterprise/lost", BUREAU: "/bureau/lost", CUSTOMS_5700: "/customs/revocations"}[card_no]
         html = self.request("GET", page)[1]  # the session starts afresh at login, and so does its token
         self.csrf = re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
 
@@ -75,9 +75,11 @@ def _moves(numbers: list[str]):
     for n in numbers:
         out += [("A", "口岸备案", ("POST", f"/enterprise/register/{n}", {"port": "5700", "confirmed": "1"}), single)] * 4
         out += [("A", "撤销备案", ("POST", f"/enterprise/revoke/{n}", {}), single)] * 3
-        out += [("A", "挂失", ("POST", "/enterprise/lost", {"number": n, "act": "1", "confirmed": "1"}), rows)]
-        out += [("bureau", "局挂失", ("POST", "/bureau/lost", {"number": n, "reason": "遗失", "confirmed": "1"}),
-                 closed)]
+        out += [("customs", "撤销确认", ("POST", "/customs/revocations", {"number": n, "CONFIRM_REVOKE": "1"}), rows)] * 2
+        if n in numbers[:4]:  # 挂失 ends a form: on a third of them only, the others go round all the time
+            out += [("A", "挂失", ("POST", "/enterprise/lost", {"number": n, "act": "1", "confirmed": "1"}), rows)]
+            out += [("bureau", "局挂失", ("POST", "/bureau/lost", {"number": n, "reason": "遗失", "confirmed": "1"}),
+                     closed)]
     return out
 
 
@@ -106,7 +108,8 @@ def test_conflicting_moves_through_the_server(demo, tmp_path, threads):
         clients = 2 * threads
         tried, done, refused, errors = Counter(), Counter(), Counter(), []
         lock = threading.Lock()
-        signed_in = {"A": Client(port, ENTERPRISE_A), "bureau": Client(port, BUREAU)}
+        signed_in = {"A": Client(port, ENTERPRISE_A), "bureau": Client(port, BUREAU),
+                     "customs": Client(port, CUSTOMS_5700)}
         start = _events(demo)  # after the logins, which the trail records too
         start_line = threading.Barrier(clients + 1)
         stop = [0.0]
