@@ -1,7 +1,17 @@
 """Login attempts are limited per client address; with Redis the count is shared by every instance."""
 import uuid
+from types import SimpleNamespace
+
+import pytest
 
 from tests.conftest import csrf_of
+
+
+@pytest.fixture(autouse=True)
+def one_minute(monkeypatch):
+    """The count is per clock minute: hold the limiter's clock still, so that a test crossing a
+    minute's boundary does not start a fresh count halfway."""
+    monkeypatch.setattr("blueprints._ratelimit.time", SimpleNamespace(time=lambda: 1_800_000_030.0))
 
 
 def _attempt(client):
