@@ -52,6 +52,9 @@ KINDS = {  # the demo cards the matrix logs in with; None: anonymous
     "customs_other": "3300000000002",  # 直属 深圳 5300
     "admin": "9900000000001",
 }
+KIND_OF = {"operator": CardKind.OPERATOR, "legal": CardKind.LEGAL, "other_enterprise": CardKind.OPERATOR,
+           "bureau": CardKind.BUREAU, "customs": CardKind.CUSTOMS, "customs_other": CardKind.CUSTOMS,
+           "admin": CardKind.ADMIN}
 SUBORDINATE = "3300000000003"  # a 隶属 customs card (5301), when the demo seed has it
 MISSING_NUMBER, MISSING_ID = "999999999", 99_999_999
 
