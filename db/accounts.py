@@ -167,6 +167,7 @@ def create_enterprise(*, db: Database, actor: Actor, name: str, customs_code: st
         for holder in (legal_holder, operator_holder):
             if not (holder or "").strip() or len(holder.strip()) > 60:
                 raise Refused("请填写持卡人姓名（60 字以内）")
+        secrets_ = [_secret(None), _secret(None)]  # hashed before the write: the hash takes a while
         with writing(db) as session:
             if session.exec(select(Enterprise).where(Enterprise.customs_code == customs_code)).first():
                 raise Refused(f"海关编码 {customs_code} 已入网")
@@ -175,8 +176,10 @@ def create_enterprise(*, db: Database, actor: Actor, name: str, customs_code: st
             session.flush()
             expires = clock.today() + timedelta(days=permission_days)
             cards = [
-                _new_card(session, actor, CardKind.LEGAL, legal_holder.strip(), enterprise.id, None, expires),
-                _new_card(session, actor, CardKind.OPERATOR, operator_holder.strip(), enterprise.id, None, expires),
+                _new_card(session, actor, CardKind.LEGAL, legal_holder.strip(), enterprise.id, None, expires,
+                          secret=secrets_[0]),
+                _new_card(session, actor, CardKind.OPERATOR, operator_holder.strip(), enterprise.id, None, expires,
+                          secret=secrets_[1]),
             ]
             audit.append(session, actor=actor, action="入网", detail=f"{name}（海关编码 {customs_code}）",
                          enterprise_id=enterprise.id)
@@ -196,24 +199,32 @@ def create_card(*, db: Database, actor: Actor, kind: CardKind, holder: str, ente
             raise Refused("企业卡须属于一个企业")
         if kind is CardKind.CUSTOMS and not district_code:
             raise Refused("海关卡须属于一个关区")
+        secret = _secret(password)  # hashed before the write: the hash takes a while
         with writing(db) as session:
             if kind in (CardKind.OPERATOR, CardKind.LEGAL) and session.get(Enterprise, enterprise_id) is None:
                 raise Refused("未找到该企业")
             new = _new_card(session, actor, kind, holder.strip(), enterprise_id, district_code,
-                            permission_expires, card_no=card_no, password=password, must_change=must_change)
+                            permission_expires, card_no=card_no, secret=secret, must_change=must_change)
     except Refused as refused:
         return Result(False, str(refused)), None
     return Result(True, f"发卡成功：{new.card_no}"), new
 
 
-def _new_card(session, actor, kind, holder, enterprise_id, district_code, expires, *, card_no=None,
-              password=None, must_change=True) -> NewCard:
+def _secret(password: str | None) -> tuple[str, str]:
+    """A card's password (the one given, or a new initial one) and its hash."""
+    password = password or initial_password()
+    return password, hash_password(password)
+
+
+def _new_card(session, actor, kind, holder, enterprise_id, district_code, expires, *, secret: tuple[str, str],
+              card_no=None, must_change=True) -> NewCard:
+    """The card row and its audit event, inside the caller's write; `secret` was hashed before it."""
     card_no = card_no or _next_card_no(session, kind)
     if session.exec(select(Card).where(Card.card_no == card_no)).first():
         raise Refused(f"IC卡号 {card_no} 已存在")
-    password = password or initial_password()
+    password, password_hash = secret
     session.add(Card(card_no=card_no, kind=kind, holder=holder, enterprise_id=enterprise_id,
-                     district_code=district_code, password_hash=hash_password(password),
+                     district_code=district_code, password_hash=password_hash,
                      must_change_password=must_change, permission_expires=expires, created_at=clock.now()))
     audit.append(session, actor=actor, action="发卡", detail=f"{kind.label} {card_no} {holder}")
     return NewCard(card_no, kind, holder, password)
