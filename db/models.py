@@ -116,7 +116,7 @@ class Card(SQLModel, table=True):
     password_hash: str = Field(max_length=200)
     must_change_password: bool = True
     failed_attempts: int = 0  # wrong passwords in a row; past the limit each one makes the card wait longer
-    blocked_until: datetime | None = None  # no login is checked before this moment (db.lockout)
+    blocked_until: datetime | None = Field(default=None, index=True)  # no login is checked before this (db.lockout)
     locked: bool = False  # locked by the data centre: only it unlocks
     session_version: int = 1  # bumped on logout and password change: old cookies stop working
     permission_expires: date | None = None  # 出口收汇 permission (enterprise cards)
@@ -321,6 +321,15 @@ class AuditEvent(SQLModel, table=True):
     detail: str = Field(default="", max_length=500)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+class ExportLease(SQLModel, table=True):
+    """One 导出 running for a card, in whichever server process (db.leases): a card's exports are counted
+    across every worker. A lease the process renews while it streams; one left by a killed process lapses."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(index=True)
+    expires_at: datetime
 
 
 class AuditHead(SQLModel, table=True):
