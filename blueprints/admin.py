@@ -11,7 +11,7 @@ from blueprints._auth import actor, require
 from blueprints._htmx import pressed, render, wants_fragment
 from blueprints._lists import ListArgs, page_of, whole
 from blueprints.portal import dashboard_context
-from db import accounts, audit, cards, codes
+from db import accounts, audit, cards, codes, lockout
 from db.engine import get_db, get_session
 from db.models import CARD_KIND_LABELS, CardKind
 from db.transaction import Result
@@ -86,7 +86,8 @@ def _cards_page(args, back: str, *, result=None, shown=(), status=200):
     return render("admin/cards.html", "admin/_card_rows.html", filters=filters, listed=listed, result=result,
                   shown=shown, back=back, enterprises=cards.enterprise_names(session, listed.rows if listed else []),
                   districts=codes.names(session, "district"), kinds=list(CardKind), kind_labels=CARD_KIND_LABELS,
-                  statuses=cards.STATUSES, permission_label=cards.permission_label, status=status)
+                  statuses=cards.STATUSES, permission_label=cards.permission_label, waiting=lockout.waiting,
+                  status=status)
 
 
 def _back() -> str:

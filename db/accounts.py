@@ -276,8 +276,8 @@ def set_locked(*, db: Database, actor: Actor, card_no: str, locked: bool) -> Res
             raise Refused("不能锁定本卡")
         with writing(db) as session:
             card = _card_by_no(session, card_no)
-            if card.locked == locked:
-                raise Refused(f"IC卡 {card.card_no} 已{action}")
+            if card.locked == locked and (locked or not lockout.waiting(card.blocked_until)):
+                raise Refused(f"IC卡 {card.card_no} 已{action}")  # 解锁 also ends a wait after wrong passwords
             card.locked = locked
             card.failed_attempts, card.blocked_until = 0, None
             card.session_version += 1

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from db import accounts, codes
+from db import accounts, codes, lockout
 from db.actor import Actor
 from db.engine import Database
 from db.models import Card, CardKind, Enterprise
@@ -47,7 +47,7 @@ def filtered(session: Session, filters: Filters):
     if filters.customs_code:
         stmt = stmt.where(Card.enterprise_id == enterprise_by_code(session, filters.customs_code).id)
     if filters.status == "locked":
-        stmt = stmt.where(Card.locked.is_(True))
+        stmt = stmt.where(lockout.held())
     elif filters.status == "must_change":
         stmt = stmt.where(Card.must_change_password.is_(True))
     elif filters.status:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from db import applications, lists, tally
+from db import applications, lists, lockout, tally
 from db.actor import Actor
 from db.models import (
     AuditEvent,
@@ -112,7 +112,7 @@ def _customs(actor, settings) -> list[Watch]:
 
 def _admin(actor, settings) -> list[Watch]:
     return [
-        Watch("locked", "已锁定的IC卡", select(Card).where(Card.locked.is_(True))),
+        Watch("locked", "已锁定的IC卡", select(Card).where(lockout.held())),
         Watch("must_change", "尚未修改初始密码的IC卡", select(Card).where(Card.must_change_password.is_(True))),
     ]
 

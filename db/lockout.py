@@ -3,7 +3,10 @@ person's card by guessing, and a guesser gets a few tries an hour at most. The d
 (Card.locked) stays the only lock; `eportfx unlock-card` and 解锁 clear both."""
 from datetime import datetime, timedelta
 
+from sqlalchemy import or_
+
 from db import clock
+from db.models import Card
 from db.rules import Settings
 
 
@@ -19,3 +22,8 @@ def delay_after(failures: int, settings: Settings) -> timedelta | None:
 
 def waiting(blocked_until: datetime | None, now: datetime | None = None) -> bool:
     return blocked_until is not None and blocked_until > (now or clock.now())
+
+
+def held():
+    """The condition on Card for the data centre's 已锁定 list: locked by it, or waiting after wrong passwords."""
+    return or_(Card.locked.is_(True), Card.blocked_until > clock.now())
