@@ -123,3 +123,16 @@ def test_a_bad_filter_is_explained(page, live):
     expect(page.get_by_role("alert")).to_have_text("未找到IC卡 1100000000099")
     find(page, IC卡号="", 海关编码="4403")
     expect(page.get_by_role("alert")).to_have_text("海关编码应为 10 位数字")
+
+
+def test_a_card_waiting_after_wrong_passwords_is_listed_as_locked_and_unlocked(page, live, demo):
+    for _ in range(demo.settings.login_max_failures):
+        assert accounts.authenticate(db=demo, card_no="1100000000003", password="wrong-pass").card is None
+    open_cards(page, live)
+    find(page, 状态="已锁定")
+    expect(page.get_by_role("table", name="IC卡").get_by_role("row")).to_have_count(2)  # header + the waiting card
+    expect(row_of(page, "1100000000003")).to_contain_text("密码输错，等待至")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="解锁 1100000000003").click()
+    expect(page.get_by_role("status").first).to_have_text("IC卡 1100000000003 已解锁")
+    expect(page.get_by_text("没有符合条件的IC卡")).to_be_visible()
