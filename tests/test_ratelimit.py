@@ -6,12 +6,14 @@ import pytest
 
 from tests.conftest import csrf_of
 
+NOW = [1_800_000_050.0]  # ten seconds before a clock minute turns (1_800_000_060 is a whole minute)
+
 
 @pytest.fixture(autouse=True)
-def one_minute(monkeypatch):
-    """The count is per clock minute: hold the limiter's clock still, so that a test crossing a
-    minute's boundary does not start a fresh count halfway."""
-    monkeypatch.setattr("blueprints._ratelimit.time", SimpleNamespace(time=lambda: 1_800_000_030.0))
+def still_clock(monkeypatch):
+    """The limiter's clock stands still unless a test moves it (NOW)."""
+    NOW[0] = 1_800_000_050.0
+    monkeypatch.setattr("blueprints._ratelimit.time", SimpleNamespace(time=lambda: NOW[0]))
 
 
 def _attempt(client):
@@ -59,3 +61,26 @@ def test_password_changes_are_limited_per_address_too(app):
     data = {"old": "wrong-old", "new": "kx7-ofn2Rq", "confirm": "kx7-ofn2Rq", "csrf_token": client.csrf}
     codes = [client.post("/password", data=data).status_code for _ in range(3)]
     assert codes == [422, 422, 429]
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["process", "redis"])
+def test_the_window_moves_a_new_clock_minute_gives_no_fresh_attempts(demo, tmp_path, shared):
+    from app import create_app
+
+    config = {"TESTING": True, "DATABASE": demo, "SECRET_KEY": "s", "INSTANCE": str(tmp_path),
+              "LOGIN_RATE_PER_MINUTE": 3}
+    if shared:
+        config["REDIS_URL"] = "redis://127.0.0.1:6379/15"
+    client = create_app(config).test_client()
+    address = f"10.{uuid.uuid4().int % 250}.3.3"
+
+    def attempt():
+        token = csrf_of(client.get("/login").get_data(as_text=True))
+        return client.post("/login", data={"card_no": "1100000000001", "password": "x", "csrf_token": token},
+                           environ_base={"REMOTE_ADDR": address}).status_code
+
+    assert [attempt() for _ in range(4)] == [422, 422, 422, 429]
+    NOW[0] += 15  # a new clock minute began five seconds ago: still the same 60 seconds
+    assert attempt() == 429
+    NOW[0] += 46  # 61 seconds after the three: they are out of the window
+    assert [attempt() for _ in range(4)] == [422, 422, 422, 429]
