@@ -28,7 +28,11 @@ def take(card_id: int) -> str | None:
         if sum(_running.values()) >= total:
             return BUSY_SERVER
         _running[card_id] = _running.get(card_id, 0) + 1
-    lease = leases.take(get_db(), card_id, int(current_app.config["EXPORTS_PER_CARD"]))
+    try:
+        lease = leases.take(get_db(), card_id, int(current_app.config["EXPORTS_PER_CARD"]))
+    except Exception:  # the database is busy (503): the thread's slot is not kept
+        _give_back(card_id)
+        raise
     if lease is None:
         _give_back(card_id)
         return BUSY_CARD
