@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HTMX_VERSION ?= 2.0.11
+AXE_VERSION ?= 4.14.1
 
-.PHONY: run test lint test-sqlite test-postgresql setup setup-test browser services nginx htmx bench bench-load wrk clean
+.PHONY: run test lint test-sqlite test-postgresql setup setup-test browser services nginx htmx axe screenshot bench bench-load wrk clean
 
 $(BIN)/eportfx: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +56,9 @@ test-postgresql:
 
 htmx:  # fetch htmx again from the npm registry by version
 	scripts/fetch-htmx.sh $(HTMX_VERSION)
+
+axe:  # fetch axe-core again from the npm registry by version (tests only, never served)
+	scripts/fetch-axe.sh $(AXE_VERSION)
 
 bench: setup
 	$(BIN)/python -m bench.pages
