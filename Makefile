@@ -57,6 +57,10 @@ test-postgresql:
 htmx:  # fetch htmx again from the npm registry by version
 	scripts/fetch-htmx.sh $(HTMX_VERSION)
 
+screenshot: $(VENV)/.test-deps browser  # docs/login-demo.png, the README's screenshot, from the real app
+	@command -v pngquant >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pngquant)
+	$(BIN)/python scripts/screenshot.py docs/login-demo.png
+
 axe:  # fetch axe-core again from the npm registry by version (tests only, never served)
 	scripts/fetch-axe.sh $(AXE_VERSION)
 
