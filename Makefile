@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HTMX_VERSION ?= 2.0.11
+AXE_VERSION ?= 4.14.1
 
-.PHONY: run test lint test-sqlite test-postgresql setup setup-test browser services nginx htmx bench bench-load wrk clean
+.PHONY: run test lint test-sqlite test-postgresql setup setup-test browser services nginx htmx axe screenshot bench bench-load wrk clean
 
 $(BIN)/eportfx: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +56,13 @@ test-postgresql:
 
 htmx:  # fetch htmx again from the npm registry by version
 	scripts/fetch-htmx.sh $(HTMX_VERSION)
+
+screenshot: $(VENV)/.test-deps browser  # docs/login-demo.png, the README's screenshot, from the real app
+	@command -v pngquant >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pngquant)
+	$(BIN)/python scripts/screenshot.py docs/login-demo.png
+
+axe:  # fetch axe-core again from the npm registry by version (tests only, never served)
+	scripts/fetch-axe.sh $(AXE_VERSION)
 
 bench: setup
 	$(BIN)/python -m bench.pages

@@ -3,15 +3,22 @@
 import csv
 import io
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, current_app
 
 from blueprints._auth import actor, require
 from blueprints._htmx import render
 from db import exercises
-from db.engine import get_session
+from db.engine import get_db, get_session
 from db.models import Card, CardKind
 
 bp = Blueprint("exercises", __name__, url_prefix="/exercises")
+
+
+def note_query(business: str, conditions) -> None:
+    """开始查找 on the 组合查询 screen: in demo mode an operator card's run goes to the query log (练习)."""
+    me = actor()
+    if current_app.config["DEMO"] and me.kind is CardKind.OPERATOR and conditions:
+        exercises.record_query(get_db(), card_id=me.card_id, business=business, conditions=conditions)
 
 
 @bp.route("/")

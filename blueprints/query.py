@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, g, redirect, request, stream_with_context, url_for
 
-from blueprints import _exports
+from blueprints import _exports, exercises
 from blueprints._auth import actor, require
 from blueprints._htmx import render, wants_fragment
 from blueprints._lists import ListArgs, form_names, page_of, whole
@@ -141,6 +141,8 @@ def _results(query: Query, editor: Editor):
     except QueryError as error:
         return _screen(query, editor, errors=error.errors, results={"error": error}, status=422,
                        fragment="query/_results.html")
+    if not keys.keys:  # a run, not a turn of the page
+        exercises.note_query(query.business, query.conditions)
     page = page_of(stmt, keys)
     context = {"page": page, "link": _link(query), "pager_endpoint": "query.search",
                "pager_args": query.args(run=1), **list_context_for(query, page)}

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, insert, text
 from sqlmodel import SQLModel, select
 
-from db import seed
+from db import manual, seed
 from db.engine import Database
 from db.models import Card, CardKind
 from db.rules import Settings
@@ -28,20 +28,37 @@ class DemoCard:
     purpose: str  # what the card is for, in the manual's sections
 
 
-# The login page's list, by role: the card, its holder, what it is for in the manual.
+# What each card is for, in the manual's words: (section, quote) pairs; no quote means the section's
+# title. Every quote is the manual's text verbatim (tests/test_demo.py checks it against db/data/manual.json).
+FOR_ENTERPRISE = [("4",), ("5",), ("6",), ("7",), ("8",), ("9",)]
 PURPOSES = {
-    "1100000000001": "§四 核销单申请 至 §九 组合查询：申请、口岸备案、撤销备案、企业交单、挂失",
-    "1100000000002": "企业法人卡：本企业核销单、操作员卡（§10.1 申请开通或延期）",
-    "1100000000003": "另一企业的操作员：看不到企业A的核销单",
-    "1100000000004": "§10.1 出口收汇权限已到期：出口收汇为灰色",
-    "1100000000005": "§10.1 法人卡为操作员申请延期",
-    "1100000000006": "§10.1 新卡未开通出口收汇（开通申请待审批）",
-    "1100000000007": "§10.1 法人卡为新操作员申请开通",
-    "2200000000001": "外汇局：发单、权限审批、交单接收、核销、挂失、注销",
-    "3300000000001": "海关 5700：备案数据、报关验核、撤销确认、补验",
-    "3300000000002": "海关 5300：只看本关区的备案",
-    "9900000000001": "数据中心：入网、IC卡管理、代码表、审计、重置演示数据、练习进度",
+    "1100000000001": FOR_ENTERPRISE,
+    "1100000000002": [("10.1", "需要用户使用法人卡通过电子口岸向外汇管理局申请延期")],
+    "1100000000003": FOR_ENTERPRISE,
+    "1100000000004": [("10.1", "出口收汇系统呈“灰色”无法进入，但其他子系统可以进入")],
+    "1100000000005": [("10.1", "需要用户使用法人卡通过电子口岸向外汇管理局申请延期")],
+    "1100000000006": [("10.1", "对于新申领 IC 卡的用户，此现象说明该卡暂无“出口收汇”权限")],
+    "1100000000007": [("10.1", "需向外汇管理局申请开通权限")],
+    "2200000000001": [("2", "核销单发放"), ("2", "持相关单据核销"),
+                      ("1", "供外汇管理局查询并进行核销单挂失等各项操作")],
+    "3300000000001": [("2", "核销单验核"), ("2", "出口报关"), ("6", "待海关确认后可重新备案")],
+    "3300000000002": [("2", "核销单验核"), ("2", "出口报关")],
+    "9900000000001": [("1", "核销单的基本信息以及各部门对核销单的操作情况都将保存在电子口岸数据中心")],
 }
+TRAINEE_PURPOSES = {CardKind.OPERATOR: FOR_ENTERPRISE, CardKind.LEGAL: PURPOSES["1100000000002"]}
+
+
+def purpose(references) -> str:
+    """"§四 核销单申请；§二 核销单验核、出口报关": each section's number, then its title or the quotes."""
+    parts: list[tuple[str, list[str]]] = []
+    for key, *quote in references:
+        found = manual.section(key)
+        words = quote[0] if quote else found["title"]
+        if parts and parts[-1][0] == found["number"]:
+            parts[-1][1].append(words)
+        else:
+            parts.append((found["number"], [words]))
+    return "；".join(f"§{number} {'、'.join(words)}" for number, words in parts)
 
 
 def demo_cards(db: Database) -> list[DemoCard]:
@@ -50,9 +67,9 @@ def demo_cards(db: Database) -> list[DemoCard]:
         cards = {c.card_no: c for c in session.exec(select(Card).where(Card.card_no.in_(list(PURPOSES)))).all()}
         trainees = session.exec(select(Card).where(Card.holder.startswith(seed.TRAINEE_PREFIX))
                                 .order_by(Card.card_no)).all()
-    listed = [DemoCard(no, CardKind(cards[no].kind).label, cards[no].holder, PURPOSES[no])
+    listed = [DemoCard(no, CardKind(cards[no].kind).label, cards[no].holder, purpose(PURPOSES[no]))
               for no in PURPOSES if no in cards]
-    listed += [DemoCard(c.card_no, CardKind(c.kind).label, c.holder, "练习：企业A的副本，只看得到本学员的核销单")
+    listed += [DemoCard(c.card_no, CardKind(c.kind).label, c.holder, purpose(TRAINEE_PURPOSES[CardKind(c.kind)]))
                for c in trainees]
     return listed
 

@@ -1,12 +1,16 @@
 """练习: the manual's tasks in order, each done when the audit trail shows that the trainee's card did
-it after the trainees were seeded (seed.READY). Opening a page is not doing a task: only the audit
-trail's events count. Reads go by card (index ix_audit_card_seq), from the READY event on."""
+it after the trainees were seeded (seed.READY), or, for 组合查询, when the query log shows the card ran
+(开始查找) a query with that condition. Opening a page is not doing a task: only the audit trail's
+events and the query log count. Reads go by card (indexes ix_audit_card_seq, ix_querylog_card_id)."""
 from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
-from db import seed
-from db.models import AuditEvent, Card, Enterprise
+from db import clock, seed
+from db.engine import Database
+from db.models import AuditEvent, Card, Enterprise, QueryLog
+
+KEEP_QUERIES = 50  # the query log keeps each card's newest runs only
 
 
 @dataclass(frozen=True)
@@ -25,8 +29,46 @@ TASKS = [
     Task("submit", "企业交单：交一份核销单", "enterprise.submit_list", "7.1"),
     Task("batch_submit", "批量交单：一次交 2 份以上核销单", "enterprise.batch_submit", "7.2"),
     Task("lost", "核销单挂失：挂失一份核销单", "enterprise.lost", "8"),
+    Task("query_number", "指定核销单查询：组合查询“核销单号”“等于”", "query.search", "9.1"),
+    Task("query_issued_on", "以发单日期查询：组合查询“发单日期”“以……开始”", "query.search", "9.2"),
     Task("wrong_port", "常见问题 10.2 备错口岸：撤销备案、海关确认后重新备案", "enterprise.revoke_list", "10.2"),
+    Task("cannot_submit", "常见问题 10.3 核销单无法交单：通过组合查询确定核销单的海关使用状态", "query.search", "10.3"),
+    Task("not_received", "常见问题 10.4 已交单但外汇管理局无数据：组合查询核销单的交单状态", "query.search", "10.4"),
 ]
+
+# 组合查询 tasks: the business and the condition (查询项目:operator, or 查询项目 with any operator)
+QUERY_TASKS = {"query_number": ("form", "number:eq"), "query_issued_on": ("form", "issued_on:prefix"),
+               "cannot_submit": ("form", "customs_use"), "not_received": ("form", "submit_state")}
+
+
+def record_query(db: Database, *, card_id: int, business: str, conditions) -> None:
+    """开始查找 by an operator card in demo mode: one row of the query log (the 查询项目 and operators,
+    not the values); the card keeps its newest KEEP_QUERIES rows."""
+    text = " ".join(f"{c.field}:{c.op}" for c in conditions)[:400]
+    with db.write() as session:
+        session.add(QueryLog(card_id=card_id, at=clock.now(), business=business, conditions=text))
+        session.flush()
+        newest = session.exec(select(QueryLog.id).where(QueryLog.card_id == card_id)
+                              .order_by(QueryLog.id.desc()).limit(KEEP_QUERIES + 1)).all()
+        if len(newest) > KEEP_QUERIES:
+            session.execute(QueryLog.__table__.delete().where(QueryLog.card_id == card_id,
+                                                              QueryLog.id <= newest[-1]))
+
+
+def _queries(session: Session, card_id: int) -> list[QueryLog]:
+    return list(session.exec(select(QueryLog).where(QueryLog.card_id == card_id)
+                             .order_by(QueryLog.id.desc()).limit(KEEP_QUERIES)).all())
+
+
+def _ran(queries: list[QueryLog], business: str, condition: str) -> bool:
+    """A run of `business` with a condition on that 查询项目 (and operator, when the task names one)."""
+    for run in queries:
+        if run.business != business:
+            continue
+        for part in run.conditions.split():
+            if part == condition or part.split(":")[0] == condition:
+                return True
+    return False
 
 
 def _events(session: Session, card_id: int) -> list[AuditEvent]:
@@ -53,7 +95,7 @@ def _in_one_go(events, action: str) -> int:
     return best
 
 
-def done(events: list[AuditEvent]) -> dict[str, bool]:
+def done(events: list[AuditEvent], queries: list[QueryLog] = ()) -> dict[str, bool]:
     revoked = {e.form_number for e in events if e.action == "撤销备案"}
     re_registered = any(e.action == "口岸备案" and e.form_number in revoked
                         and any(r.seq < e.seq and r.form_number == e.form_number and r.action == "撤销备案"
@@ -67,7 +109,7 @@ def done(events: list[AuditEvent]) -> dict[str, bool]:
         "batch_submit": _in_one_go(events, "交单") >= 2,
         "lost": any(e.action == "核销单挂失" for e in events),
         "wrong_port": re_registered,
-    }
+    } | {key: _ran(queries, business, condition) for key, (business, condition) in QUERY_TASKS.items()}
 
 
 @dataclass
@@ -86,7 +128,8 @@ class Progress:
 def progress(session: Session, card: Card) -> Progress:
     events = _events(session, card.id)
     enterprise = session.get(Enterprise, card.enterprise_id) if card.enterprise_id else None
-    return Progress(card.card_no, card.holder, enterprise.name if enterprise else "", done(events),
+    return Progress(card.card_no, card.holder, enterprise.name if enterprise else "",
+                    done(events, _queries(session, card.id)),
                     events[-1] if events else None)
 
 

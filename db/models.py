@@ -338,3 +338,15 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     seq: int = 0
     hash: str = Field(default="0" * 64, max_length=64)
+
+
+class QueryLog(SQLModel, table=True):
+    """组合查询 run by an operator card in demo mode, for 练习 (db.exercises): the business and each
+    condition's 查询项目 and operator, never the values. At most db.exercises.KEEP_QUERIES per card."""
+
+    __table_args__ = (Index("ix_querylog_card_id", "card_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(foreign_key="card.id")
+    at: datetime
+    business: str = Field(max_length=16)  # form / declaration
+    conditions: str = Field(max_length=400)  # "issued_on:prefix number:eq"

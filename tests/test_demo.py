@@ -108,11 +108,23 @@ class TestOn:
         assert "演示环境" in page and "数据均为演示数据" in page
         for card_no in demo_mode.PURPOSES:
             assert f'name="card_no" value="{card_no}"' in page
-        assert "§10.1 出口收汇权限已到期" in page
+        assert "§10.1 出口收汇系统呈“灰色”无法进入，但其他子系统可以进入" in page
+        assert "§四 核销单申请；§五 口岸备案；§六 撤销备案；§七 企业交单；§八 核销单挂失；§九 组合查询" in page
         assert client.post("/demo/login", data={"card_no": "1100000000001"}).status_code == 400  # no CSRF
         response = client.post("/demo/login", data={"card_no": "1100000000001", "csrf_token": csrf_of(page)})
         assert response.status_code == 303 and response.location.endswith("/")
         assert "1100000000001" in client.get("/", follow_redirects=True).get_data(as_text=True)
+
+    def test_login_page_with_the_demo_panel_stays_within_4_kb_compressed(self, client, demo):
+        """Without the cached stylesheet and htmx: the page itself, as the server sends it gzip'd."""
+        sizes = []
+        for trainees in (0, 2):
+            if trainees:
+                seed.seed_trainees(demo, trainees)
+            response = client.get("/login", headers={"Accept-Encoding": "gzip"})
+            assert response.headers["Content-Encoding"] == "gzip"
+            sizes.append(len(response.get_data()))
+        assert sizes[0] <= sizes[1] <= 4096, sizes
 
     def test_only_demo_cards(self, client, demo):
         token = csrf_of(client.get("/login").get_data(as_text=True))
@@ -159,3 +171,16 @@ def test_command_line_trainees_and_reset(demo, tmp_path):
     assert workflow.apply_forms(db=demo, actor=actor_of(demo, "1200000001001"), quantity=5).ok
     assert "demo data reset: 13 cards" in run("--reset")
     assert _counts(demo) == seeded
+
+
+def test_card_purposes_are_the_manuals_words():
+    """Each card's purpose quotes the manual verbatim, with its section's number (§四, §10.1)."""
+    from db import manual
+
+    references = [*demo_mode.PURPOSES.values(), *demo_mode.TRAINEE_PURPOSES.values()]
+    for reference in (r for card in references for r in card):
+        key, *quote = reference
+        found = manual.section(key)
+        text = "".join(block["text"] for block in found["blocks"])
+        assert not quote or quote[0] in text, reference
+    assert demo_mode.purpose(demo_mode.PURPOSES["3300000000001"]) == "§二 核销单验核、出口报关；§六 待海关确认后可重新备案"

@@ -1,9 +1,10 @@
 """练习: tasks turn done from the audit trail of the trainee's own card, never by opening a page."""
 import pytest
-from sqlmodel import select
+from sqlmodel import func, select
 
 from db import exercises, seed, workflow
-from db.models import Card, Form
+from db.models import Card, Form, QueryLog
+from db.queries import Condition
 from tests.conftest import actor_of, login
 
 
@@ -48,7 +49,7 @@ def test_visiting_pages_does_not_count(client, demo, trainees):
         assert client.get(url).status_code == 200
     assert _progress(demo, "1200000001001").count == 0
     page = client.get("/exercises/").get_data(as_text=True)
-    assert "完成 0 / 8" in page and "申请 5 份核销单" in page and 'href="/help/5.2"' in page
+    assert "完成 0 / 12" in page and "申请 5 份核销单" in page and 'href="/help/5.2"' in page
 
 
 def test_trainer_sees_everyone_and_exports(client, demo, trainees):
@@ -58,9 +59,9 @@ def test_trainer_sees_everyone_and_exports(client, demo, trainees):
     client.post("/logout", data={"csrf_token": client.csrf})
     login(client, "9900000000001")
     page = client.get("/exercises/trainer").get_data(as_text=True)
-    assert "学员01（企业操作员）" in page and "学员02（企业操作员）" in page and "1 / 8" in page
+    assert "学员01（企业操作员）" in page and "学员02（企业操作员）" in page and "1 / 12" in page
     csv = client.get("/exercises/trainer.csv").get_data(as_text=True)
-    assert csv.splitlines()[2].startswith("1200000002001,学员02（企业操作员）,学员02 深圳市华南进出口有限公司,1,8,核销单申请")
+    assert csv.splitlines()[2].startswith("1200000002001,学员02（企业操作员）,学员02 深圳市华南进出口有限公司,1,12,核销单申请")
 
 
 def test_off_without_demo_mode(demo):
@@ -71,3 +72,62 @@ def test_off_without_demo_mode(demo):
     client = app.test_client()
     login(client, "9900000000001")
     assert client.get("/exercises/trainer").status_code == 404
+
+
+def _conditions(client, **condition) -> str:
+    """条件设定 (not a run): the screen's URL with the condition in it."""
+    response = client.get("/query/", query_string={"b": "form", "add": "1", **condition})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return response.headers["Location"]
+
+
+def test_query_tasks_turn_done_only_when_the_query_runs(client, demo, trainees):
+    login(client, "1200000001001")
+    assert client.get("/query/").status_code == 200  # opening 组合查询
+    url = _conditions(client, nf="issued_on", no="prefix", nv="200701")  # 条件设定
+    assert client.get(url).status_code == 200
+    done = _progress(demo, "1200000001001").done
+    assert not done["query_issued_on"] and not done["query_number"]
+    assert client.get(url + "&run=1").status_code == 200  # 开始查找
+    done = _progress(demo, "1200000001001").done
+    assert done["query_issued_on"] and not done["query_number"] and not done["cannot_submit"]
+    assert _progress(demo, "1200000002001").count == 0  # the other trainee's progress is their own
+    for condition, task in [({"nf": "number", "no": "eq", "nv": "286000001"}, "query_number"),
+                            ({"nf": "customs_use", "no": "eq", "nv": "未用"}, "cannot_submit"),
+                            ({"nf": "submit_state", "no": "ne", "nv": "未交"}, "not_received")]:
+        assert client.get(_conditions(client, **condition) + "&run=1").status_code == 200
+        assert _progress(demo, "1200000001001").done[task], task
+    page = client.get("/exercises/").get_data(as_text=True)
+    assert "完成 4 / 12" in page and 'href="/help/9.2"' in page and 'href="/help/10.4"' in page
+
+
+def test_another_operator_for_a_condition_does_not_count(demo, trainees):
+    one = trainees[0]
+    exercises.record_query(demo, card_id=one.card_id, business="form",
+                           conditions=[Condition("issued_on", "after", "20070101"), Condition("number", "prefix", "28")])
+    exercises.record_query(demo, card_id=one.card_id, business="declaration",
+                           conditions=[Condition("number", "eq", "1")])
+    done = _progress(demo, one.card_no).done
+    assert not done["query_issued_on"] and not done["query_number"]  # §9.2 is 以……开始, §9.1 等于 on a 核销单
+
+
+def test_the_query_log_keeps_each_cards_newest_runs(demo, trainees):
+    one, two = trainees
+    exercises.record_query(demo, card_id=two.card_id, business="form", conditions=[Condition("number", "eq", "1")])
+    for _ in range(exercises.KEEP_QUERIES + 7):
+        exercises.record_query(demo, card_id=one.card_id, business="form", conditions=[Condition("number", "eq", "1")])
+    with demo.session() as session:
+        kept = session.exec(select(func.count()).select_from(QueryLog).where(QueryLog.card_id == one.card_id)).one()
+        other = session.exec(select(func.count()).select_from(QueryLog).where(QueryLog.card_id == two.card_id)).one()
+    assert (kept, other) == (exercises.KEEP_QUERIES, 1)
+
+
+def test_no_query_log_without_demo_mode(demo):
+    from app import create_app
+
+    app = create_app({"TESTING": True, "DATABASE": demo, "SECRET_KEY": "x", "DATABASE_URL": demo.url,
+                      "LOGIN_RATE_PER_MINUTE": 10_000})
+    client = login(app.test_client(), "1100000000001")
+    assert client.get(_conditions(client, nf="number", no="eq", nv="286000001") + "&run=1").status_code == 200
+    with demo.session() as session:
+        assert session.exec(select(func.count()).select_from(QueryLog)).one() == 0
