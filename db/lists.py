@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from db import clock, details
 from db.actor import Actor
 from db.models import Declaration, DeclarationStatus, Enterprise, Form, FormState
-from db.queries import Condition, QueryError, declaration_select, form_select
+from db.queries import Condition, QueryError, declaration_select, form_select, within
 from db.rules import RULES, Action, number_message, valid_number, why_not
 
 
@@ -38,7 +38,7 @@ def candidates(actor: Actor, action, settings=None, number: str | None = None):
         stmt = stmt.where(~_declared())
     if action in (Action.RELEASE, Action.CLOSE, Action.ISSUE_SLIP, Action.REISSUE_SLIP, Action.SUPPLEMENT):
         # customs acts only on its own 关区's declarations, whatever port the form is registered to now
-        stmt = stmt.where(_declared(Declaration.district_code == actor.district_code))
+        stmt = stmt.where(_declared(within(Declaration.district_code, actor.district_code)))
     if number:
         stmt = stmt.where(Form.number == number)
     return stmt

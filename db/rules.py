@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from db import clock
 from db.actor import Actor
+from db.codes import in_span
 from db.models import CardKind as K
 from db.models import Declaration, DeclarationStatus, Form
 from db.models import FormState as S
@@ -175,7 +176,7 @@ _NOT_WITH_DECLARATION = {
 
 def declaration_elsewhere(actor: Actor, decl: Declaration | None) -> bool:
     """A customs officer acting on a form whose declaration another 关区 made: never allowed."""
-    return actor.kind is K.CUSTOMS and decl is not None and decl.district_code != actor.district_code
+    return actor.kind is K.CUSTOMS and decl is not None and not in_span(actor.district_code, decl.district_code)
 
 
 def _extra_refusal(action, form, decl, settings, today) -> str | None:
