@@ -175,13 +175,12 @@ def form_numbers_of(session: Session, declaration_numbers) -> dict[str, str]:
 
 
 def why_not_in(session: Session, actor: Actor, action, number: str, settings, list_name: str) -> str:
-    """Why a typed 核销单号 is not in an officer's list, in the manual's terms (another 关区's: not found)."""
-    detail = details.load(session, actor, number, settings)
-    if detail is None:
-        return f"未找到核销单 {number}"
-    reason = why_not(action, actor, detail.form, detail.declaration, settings)
+    """Why a typed 核销单号 is not in an officer's list, in the manual's terms (another 关区's: not found;
+    the rule's reason: `why_missing`), or, when the action could be taken, the form's status."""
+    reason = why_missing(session, actor, action, number, settings)
     if reason:
-        return f"核销单 {number}：{reason}"
+        return reason if reason.startswith("未找到") else f"核销单 {number}：{reason}"
+    detail = details.load(session, actor, number, settings)
     state = FormState(detail.form.state).label
     return f"核销单 {number}（{detail.status['海关使用状态']}，{state}）不在{list_name}中"
 

@@ -164,6 +164,11 @@ def why_not(action: Action, actor: Actor, form: Form, declaration: Declaration |
     return _extra_refusal(action, form, declaration, settings, today or clock.today())
 
 
+def allowed(actions, actor: Actor, form: Form, declaration: Declaration | None, settings: Settings) -> list[Action]:
+    """Those of `actions` that `actor` may take on `form` now (the buttons of a form's page)."""
+    return [action for action in actions if why_not(action, actor, form, declaration, settings) is None]
+
+
 _CUSTOMS_ON_DECLARATION = {Action.CONFIRM_REVOKE, Action.REJECT_REVOKE, Action.RELEASE, Action.CLOSE,
                            Action.ISSUE_SLIP, Action.REISSUE_SLIP, Action.SUPPLEMENT}
 # A form with a declaration on it stays at its port: the declaration belongs to that 关区 (§10.3).
