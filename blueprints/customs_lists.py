@@ -13,7 +13,7 @@ from blueprints._lists import ListArgs, form_names, page_of
 from db import codes, lists, workflow
 from db.engine import get_db, get_session
 from db.queries import PAGE_SIZE, Page
-from db.rules import Action, number_message, valid_number
+from db.rules import Action, number_message, use_days_left, use_deadline, valid_number
 
 # the batch functions behind each button; 驳回撤销 takes a reason, one form at a time
 BATCH = {
@@ -38,10 +38,17 @@ class Screen:
     forms: Callable | None = None  # (actor, settings) → the forms listed; default: the action's candidates
     conditions: tuple = ()  # a list of declarations: the status conditions of its tab
     tab: str = ""  # a list of declarations: the tab's label
+    urgent: bool = False  # a deadline list: the most urgent first, with the due date and the days left
 
     @property
     def of_declarations(self) -> bool:
         return bool(self.conditions)
+
+    @property
+    def rows_template(self) -> str:
+        if self.of_declarations:
+            return "customs/_declaration_rows.html"
+        return "customs/_urgent_rows.html" if self.urgent else "forms/_rows.html"
 
     @property
     def endpoint(self) -> str:
@@ -67,8 +74,8 @@ class Screen:
 SCREENS = {screen.name: screen for screen in [
     Screen("registered", "备案数据", "本关区已备案、海关使用状态为未用的核销单。", Action.VERIFY,
            forms=lists.registered),
-    Screen("expiring", "备案即将到期", "备案后使用期限即将届满的核销单，请及时验核。", Action.VERIFY,
-           forms=lists.near_use_end),
+    Screen("expiring", "备案即将到期", "备案后使用期限即将届满的核销单，请及时验核。最先到期的排在最前。",
+           Action.VERIFY, forms=lists.near_use_end, urgent=True),
     Screen("verify", "报关验核", "点击核销单号录入出口报关单；验核后海关使用状态为已用。", Action.VERIFY),
     Screen("revocations", "撤销确认",
            "企业申请撤销备案的核销单。确认撤销后核销单回到已发放，可重新备案；驳回撤销请点击核销单号填写原因。",
@@ -120,6 +127,9 @@ def _context(screen: Screen, args: ListArgs, **more) -> dict:
     context = dict(screen=screen, tabs=TABS, args=args, page=page, empty_message=empty, mark=screen.batch,
                    marked=set(), link=screen.link, pager_endpoint=screen.endpoint, pager_args=args.condition,
                    **form_names(page), **more)
+    if screen.urgent:
+        settings = get_db().settings
+        context.update(due=lambda f: use_deadline(f, settings), days_left=lambda f: use_days_left(f, settings))
     if screen.of_declarations:
         forms = lists.forms_by_id(get_session(), {d.form_id for d in page.rows})
         context.update(forms=forms, currencies=codes.names(get_session(), "currency"),
@@ -134,7 +144,11 @@ def _page(screen: Screen, args: ListArgs) -> tuple[Page, str | None]:
     number, settings = args["number"], get_db().settings
     if number and not valid_number(number, settings):
         return Page([]), number_message(settings)
-    page = page_of(screen.select(number or None), args)
+    stmt = screen.select(number or None)
+    if screen.urgent:
+        page = lists.by_urgency(get_session(), stmt, after=args.after, before=args.before)
+    else:
+        page = page_of(stmt, args)
     if number and not page.rows:
         return page, lists.why_not_in(get_session(), actor(), screen.action, number, settings,
                                       screen.tab or screen.title)

@@ -255,6 +255,12 @@ def use_deadline(form: Form, settings: Settings) -> date | None:
     return form.registered_on + timedelta(days=settings.use_period_days)
 
 
+def use_days_left(form: Form, settings: Settings, today: date | None = None) -> int | None:
+    """Days from today to the last day customs may use a registered form (negative: past it)."""
+    end = use_deadline(form, settings)
+    return None if end is None else (end - (today or clock.today())).days
+
+
 def submit_deadline(decl: Declaration | None, settings: Settings) -> date | None:
     if decl is None:
         return None
