@@ -113,9 +113,9 @@ def _walk(screen: Screen | None, detail: details.FormDetail) -> Walk | None:
     tab = request.args.get("tab", "form")
     url = lambda n: url_for("customs.form", number=n, via=screen.name, tab=tab)  # noqa: E731
     if not screen.of_declarations:
-        return walk(screen.select(), detail.form.number, url, back=url_for(screen.endpoint))
+        return walk(screen.listed(), detail.form.number, url, back=url_for(screen.endpoint))
     if detail.declaration is None:
         return None
-    previous, following = neighbours(get_session(), screen.select(), detail.declaration.number)
+    previous, following = neighbours(get_session(), screen.listed(), detail.declaration.number)
     forms = lists.form_numbers_of(get_session(), (previous, following))
     return Walk(forms.get(previous), forms.get(following), url, back=url_for(screen.endpoint))

@@ -1,6 +1,6 @@
 """海关's lists (备案数据, 即将到期, 报关验核, 撤销确认, 补验, and the 报关单 tabs), each in the one list
 shape of blueprints/_lists.py: the 查找 box and paging key from `ListArgs.from_request`, a page of a
-select() from db/lists.py by `page_of`, the page or its rows fragment. A batch list's POST runs its
+statement from db/lists.py by `page_of`, the page or its rows fragment. A batch list's POST runs its
 button (or 全选) on the marked rows and answers the list it swaps."""
 from dataclasses import dataclass
 from typing import Callable
@@ -54,7 +54,7 @@ class Screen:
     def endpoint(self) -> str:
         return f"customs.{self.name}"
 
-    def select(self, number: str | None = None):
+    def listed(self, number: str | None = None):
         """This list for the officer, or only the row of one 核销单号."""
         me, settings = actor(), get_db().settings
         if self.of_declarations:
@@ -144,7 +144,7 @@ def _page(screen: Screen, args: ListArgs) -> tuple[Page, str | None]:
     number, settings = args["number"], get_db().settings
     if number and not valid_number(number, settings):
         return Page([]), number_message(settings)
-    stmt = screen.select(number or None)
+    stmt = screen.listed(number or None)
     if screen.urgent:
         page = lists.by_urgency(get_session(), stmt, after=args.after, before=args.before)
     else:
