@@ -69,7 +69,7 @@ class Port:
     code: str = ""
     name: str = ""
     error: str = ""
-    choices: list[tuple[str, str]] | None = None  # the picker, when shown
+    choices: list[codes.PortGroup] | None = None  # the picker (valid ports by 直属海关), when shown
 
 
 def port_lookup(form, quiet: bool = False) -> Port:
@@ -78,11 +78,11 @@ def port_lookup(form, quiet: bool = False) -> Port:
     code = (form.get("pick") or form.get("port") or "").strip()[:20]
     session = get_session()
     name = codes.name_of(session, "district", code)
-    if name or quiet:
-        return Port(code, name or "")
+    if name or quiet:  # a known code that is no port (海关总署, an office) is refused as it is typed
+        return Port(code, name or "", error="" if quiet or not name else codes.port_refusal(session, code) or "")
     if not code:
         return Port(error="请输入关区代码（输入 0 回车可选择）")
-    choices = codes.search(session, "district", code, limit=1000)
+    choices = codes.ports(session, code, limit=1000)
     if code == "0":
         return Port(code, choices=choices)
     return Port(code, error="" if choices else UNKNOWN_PORT.format(code), choices=choices or None)

@@ -1,6 +1,17 @@
-"""Code tables (关区代码 and the small customs tables): loading, lookup, CSV import with a preview."""
+"""Code tables (关区代码 and the small customs tables): loading, lookup, CSV import with a preview,
+and the 关区 hierarchy.
+
+关区 hierarchy. A 关区代码 is four digits: `xx00` is a 直属海关 (5300 深圳海关), `xxNN` one of its 隶属海关
+(5301 皇岗海关, 5304 蛇口海关 …). A 直属海关's card works the forms of its whole 关区 (xx00–xx99), a
+隶属海关's card only its own port (`span`). A code that is no port cannot be a form's 使用口岸
+(`port_refusal`): 0000 海关总署 (the administration), and the offices of a 海关 that clear no goods,
+told by their names in the code table — a 处 (division: 深数统处 statistics, 京监管处, 沪业一处 …) but not
+an 办事处 / 办处 (a field office, which is a port), and the tax offices (京关关税, 旅检征税; a 保税
+zone such as 京关保税 is a port).
+"""
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +50,80 @@ SMALL_TABLES = {
 }
 
 CODE_WIDTH = {"district": 4}
+
+HEADQUARTERS = "0000"  # 海关总署
+OFFICE_NAME = re.compile(r"(?<!办)(?<!办事)处$|关税$|征税$")  # a 处 or tax office, not an 办事处 (see above)
+
+
+def is_head(code: str) -> bool:
+    """A 直属海关: `xx00` (not 0000 海关总署)."""
+    return len(code) == 4 and code.endswith("00") and code != HEADQUARTERS
+
+
+def head_of(code: str) -> str:
+    """The 直属海关 over a 关区代码 (itself for a 直属海关)."""
+    return code[:2] + "00"
+
+
+def span(district: str) -> tuple[str, str]:
+    """The 使用口岸 codes a customs card of `district` works, as a range of the 关区 column: its whole
+    关区 for a 直属海关 (5300 → 5300..5399), its own port for a 隶属海关 (5301 → 5301..5301)."""
+    return (district, district[:2] + "99") if is_head(district) else (district, district)
+
+
+def in_span(district: str | None, code: str | None) -> bool:
+    """`code` (a form's 使用口岸, a declaration's 出口口岸) is within a customs card's `district`."""
+    if not district or not code:
+        return False
+    low, high = span(district)
+    return low <= code <= high
+
+
+def office_reason(code: str, name: str) -> str | None:
+    """Why a known 关区 is no port (None when it is one)."""
+    if code == HEADQUARTERS:
+        return "海关总署是海关的领导机关，不办理通关"
+    if OFFICE_NAME.search(name):
+        return "该代码是海关的内设处室（统计、监管、业务、关税等），不办理通关"
+    return None
+
+
+def port_refusal(session: Session, code: str | None, label: str = "使用口岸") -> str | None:
+    """None when `code` is a port a form may be registered to; else why not, in Chinese."""
+    code = (code or "").strip()
+    name = name_of(session, "district", code)
+    if name is None:
+        return f"关区代码 {code[:10]} 不存在，请输入正确的关区代码（输入 0 回车可选择）"
+    reason = office_reason(code, name)
+    if reason:
+        return (f"关区代码 {code} {name}不是口岸，不能作为{label}：{reason}；"
+                "请输入口岸海关的关区代码（输入 0 回车可选择）")
+    return None
+
+
+@dataclass
+class PortGroup:
+    """A 直属海关 and the ports under it (itself first when it is a port), for the 关区 picker."""
+
+    code: str
+    name: str
+    ports: list[tuple[str, str]] = field(default_factory=list)
+
+
+def ports(session: Session, text: str = "", limit: int | None = None) -> list[PortGroup]:
+    """The valid ports whose code starts with, or whose name contains, `text` (0 or nothing: all),
+    grouped under their 直属海关, in code order; at most `limit` ports in all."""
+    table = names(session, "district")
+    groups: dict[str, PortGroup] = {}
+    shown = 0
+    for code, name in search(session, "district", text, limit=None):
+        if office_reason(code, name) or (limit is not None and shown >= limit):
+            continue
+        head = head_of(code)
+        group = groups.setdefault(head, PortGroup(head, table.get(head, head)))
+        group.ports.append((code, name))
+        shown += 1
+    return list(groups.values())
 
 
 def load_defaults(session: Session) -> int:
@@ -83,7 +168,7 @@ def search(session: Session, kind: str, text: str, limit: int = 50) -> list[tupl
     rows = sorted(names(session, kind).items())
     if text and text != "0":
         rows = [(c, n) for c, n in rows if c.startswith(text) or text in n]
-    return rows[:limit]
+    return rows[:limit] if limit is not None else rows
 
 
 @dataclass

@@ -15,7 +15,7 @@ from db.models import (
     CardKind,
     FormState,
 )
-from db.queries import bounded_count
+from db.queries import bounded_count, within
 from db.rules import Action, Settings
 
 LATEST = 8
@@ -132,5 +132,6 @@ def _latest(session, actor) -> list[AuditEvent]:
     if actor.is_enterprise:
         stmt = stmt.where(AuditEvent.enterprise_id == actor.enterprise_id)
     elif actor.kind is CardKind.CUSTOMS:
-        stmt = stmt.where(AuditEvent.card_id.in_(select(Card.id).where(Card.district_code == actor.district_code)))
+        cards = select(Card.id).where(within(Card.district_code, actor.district_code))  # its 关区's cards
+        stmt = stmt.where(AuditEvent.card_id.in_(cards))
     return list(session.exec(stmt).all())

@@ -2,15 +2,15 @@
 (口岸备案, 企业交单, ...), number ranges (批量备案, 核销单挂失), why a form is not listed (manual §十),
 applications, and the watch lists of the dashboards (deadlines, submissions not received)."""
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import exists
+from sqlalchemy import exists, tuple_
 from sqlmodel import Session, select
 
 from db import clock, details
 from db.actor import Actor
 from db.models import Declaration, DeclarationStatus, Enterprise, Form, FormState
-from db.queries import Condition, QueryError, declaration_select, form_select
+from db.queries import PAGE_SIZE, Condition, Page, QueryError, declaration_select, form_select, within
 from db.rules import RULES, Action, number_message, valid_number, why_not
 
 
@@ -38,7 +38,7 @@ def candidates(actor: Actor, action, settings=None, number: str | None = None):
         stmt = stmt.where(~_declared())
     if action in (Action.RELEASE, Action.CLOSE, Action.ISSUE_SLIP, Action.REISSUE_SLIP, Action.SUPPLEMENT):
         # customs acts only on its own 关区's declarations, whatever port the form is registered to now
-        stmt = stmt.where(_declared(Declaration.district_code == actor.district_code))
+        stmt = stmt.where(_declared(within(Declaration.district_code, actor.district_code)))
     if number:
         stmt = stmt.where(Form.number == number)
     return stmt
@@ -118,6 +118,38 @@ def near_use_end(actor: Actor, settings):
     return form_select(actor, states=[FormState.REGISTERED]).where(Form.registered_on <= cutoff)
 
 
+def _urgency_key(text: str | None) -> tuple[date, str] | None:
+    """A page key of `by_urgency`: 备案日期 YYYYMMDD then the 核销单号, all digits; else None."""
+    if not text or len(text) <= 8 or not (text.isascii() and text.isdigit()):
+        return None
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8])), text[8:]
+    except ValueError:
+        return None
+
+
+def by_urgency(session: Session, stmt, *, after: str | None = None, before: str | None = None,
+               size: int = PAGE_SIZE) -> Page:
+    """A page of `near_use_end`, the most urgent first: the earliest 备案日期 (so the earliest end of the
+    use period), then 核销单号. Keyset paged on (registered_on, number), which ix_form_registered_number
+    indexes; the key handed out is 备案日期 YYYYMMDD + 核销单号."""
+    key = tuple_(Form.registered_on, Form.number)
+    start, end = _urgency_key(after), _urgency_key(before)
+    if end is not None:
+        rows = list(session.exec(stmt.where(key < end).order_by(Form.registered_on.desc(), Form.number.desc())
+                                 .limit(size + 1)).all())
+        more_before, rows = len(rows) > size, rows[:size][::-1]
+        more_after = session.exec(stmt.where(key >= end).limit(1)).first() is not None
+    else:
+        narrowed = stmt.where(key > start) if start else stmt
+        rows = list(session.exec(narrowed.order_by(Form.registered_on, Form.number).limit(size + 1)).all())
+        more_after, rows = len(rows) > size, rows[:size]
+        more_before = start is not None and session.exec(stmt.where(key <= start).limit(1)).first() is not None
+    mark = lambda f: f"{f.registered_on:%Y%m%d}{f.number}"  # noqa: E731
+    return Page(rows, after=mark(rows[-1]) if rows and more_after else None,
+                before=mark(rows[0]) if rows and more_before else None)
+
+
 def near_submit_end(actor: Actor, settings):
     """已用 forms within `deadline_warning_days` of the last day to submit them (出口日期 + period)."""
     cutoff = clock.today() - timedelta(days=settings.submit_period_days - settings.deadline_warning_days)
@@ -175,13 +207,12 @@ def form_numbers_of(session: Session, declaration_numbers) -> dict[str, str]:
 
 
 def why_not_in(session: Session, actor: Actor, action, number: str, settings, list_name: str) -> str:
-    """Why a typed 核销单号 is not in an officer's list, in the manual's terms (another 关区's: not found)."""
-    detail = details.load(session, actor, number, settings)
-    if detail is None:
-        return f"未找到核销单 {number}"
-    reason = why_not(action, actor, detail.form, detail.declaration, settings)
+    """Why a typed 核销单号 is not in an officer's list, in the manual's terms (another 关区's: not found;
+    the rule's reason: `why_missing`), or, when the action could be taken, the form's status."""
+    reason = why_missing(session, actor, action, number, settings)
     if reason:
-        return f"核销单 {number}：{reason}"
+        return reason if reason.startswith("未找到") else f"核销单 {number}：{reason}"
+    detail = details.load(session, actor, number, settings)
     state = FormState(detail.form.state).label
     return f"核销单 {number}（{detail.status['海关使用状态']}，{state}）不在{list_name}中"
 

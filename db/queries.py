@@ -139,11 +139,18 @@ class QueryError(ValueError):
 
 # ── scope: applied here, never by the callers ─────────────────────────────────────────────────
 
+def within(column, district: str):
+    """A customs card's 关区 on a 关区 column, as one index range: a 直属海关's whole 关区 (5300: 5300 to
+    5399, its 隶属海关 included), a 隶属海关's own port (db.codes.span)."""
+    low, high = codes.span(district or "")
+    return column == low if low == high else column.between(low, high)
+
+
 def scope_forms(stmt, actor: Actor):
     if actor.is_enterprise:
         return stmt.where(Form.enterprise_id == actor.enterprise_id)
     if actor.kind is CardKind.CUSTOMS:
-        return stmt.where(Form.port_code == actor.district_code)
+        return stmt.where(within(Form.port_code, actor.district_code))
     return stmt
 
 
@@ -151,7 +158,7 @@ def scope_declarations(stmt, actor: Actor):
     if actor.is_enterprise:
         return stmt.where(Declaration.enterprise_id == actor.enterprise_id)
     if actor.kind is CardKind.CUSTOMS:
-        return stmt.where(Declaration.district_code == actor.district_code)
+        return stmt.where(within(Declaration.district_code, actor.district_code))
     return stmt
 
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from db import clock
 from db.actor import Actor
+from db.codes import in_span
 from db.models import CardKind as K
 from db.models import Declaration, DeclarationStatus, Form
 from db.models import FormState as S
@@ -163,6 +164,11 @@ def why_not(action: Action, actor: Actor, form: Form, declaration: Declaration |
     return _extra_refusal(action, form, declaration, settings, today or clock.today())
 
 
+def allowed(actions, actor: Actor, form: Form, declaration: Declaration | None, settings: Settings) -> list[Action]:
+    """Those of `actions` that `actor` may take on `form` now (the buttons of a form's page)."""
+    return [action for action in actions if why_not(action, actor, form, declaration, settings) is None]
+
+
 _CUSTOMS_ON_DECLARATION = {Action.CONFIRM_REVOKE, Action.REJECT_REVOKE, Action.RELEASE, Action.CLOSE,
                            Action.ISSUE_SLIP, Action.REISSUE_SLIP, Action.SUPPLEMENT}
 # A form with a declaration on it stays at its port: the declaration belongs to that 关区 (§10.3).
@@ -175,7 +181,7 @@ _NOT_WITH_DECLARATION = {
 
 def declaration_elsewhere(actor: Actor, decl: Declaration | None) -> bool:
     """A customs officer acting on a form whose declaration another 关区 made: never allowed."""
-    return actor.kind is K.CUSTOMS and decl is not None and decl.district_code != actor.district_code
+    return actor.kind is K.CUSTOMS and decl is not None and not in_span(actor.district_code, decl.district_code)
 
 
 def _extra_refusal(action, form, decl, settings, today) -> str | None:
@@ -247,6 +253,12 @@ def use_deadline(form: Form, settings: Settings) -> date | None:
     if form.registered_on is None:
         return None
     return form.registered_on + timedelta(days=settings.use_period_days)
+
+
+def use_days_left(form: Form, settings: Settings, today: date | None = None) -> int | None:
+    """Days from today to the last day customs may use a registered form (negative: past it)."""
+    end = use_deadline(form, settings)
+    return None if end is None else (end - (today or clock.today())).days
 
 
 def submit_deadline(decl: Declaration | None, settings: Settings) -> date | None:

@@ -31,6 +31,7 @@ CARDS = {
     "2200000000001": (CardKind.BUREAU, "国家外汇管理局", None),
     "3300000000001": (CardKind.CUSTOMS, "拱北关区", "5700"),
     "3300000000002": (CardKind.CUSTOMS, "深圳海关", "5300"),
+    "3300000000003": (CardKind.CUSTOMS, "皇岗海关", "5301"),  # a 隶属海关 of 深圳海关
     "1100000000001": (CardKind.OPERATOR, "张伟（企业A操作员）", "A"),
     "1100000000002": (CardKind.LEGAL, "李华（企业A法人）", "A"),
     "1100000000003": (CardKind.OPERATOR, "陈静（企业B操作员）", "B"),
@@ -112,6 +113,7 @@ def seed_demo(db: Database, *, seed: int = 7, must_change: bool = False) -> bool
     _enterprise_b(demo)
     _enterprise_c(demo)
     _pending(demo)
+    _huanggang(demo)
     demo.play()
     if must_change:
         with db.write() as session:
@@ -188,12 +190,15 @@ def _ok(result):
     assert all(r.ok for r in results), [r.message for r in results]
 
 
+PORT_CARDS = {"5700": "3300000000001", "5300": "3300000000002", "5301": "3300000000003"}  # who verifies
+
+
 def _lifecycle(demo: Demo, operator: str, claim: Claim, port: str, start: int, until: str, slip: bool = True):
     """Plan forms from 已发放 through the steps up to `until`: 备案 `start` days ago, then customs,
     the enterprise and the bureau in turn, a few days apart, never later than today."""
     db, rng, bureau = demo.db, demo.rng, demo.actors["2200000000001"]
     operator_card = demo.actors[operator]
-    customs = demo.actors["3300000000001" if port == "5700" else "3300000000002"]
+    customs = demo.actors[PORT_CARDS[port]]
     steps = ["registered", "used", "released", "closed", "slip", "submitted", "received", "written_off"]
     last = steps.index(until)
     demo.on(start, lambda: _ok(workflow.register_port(db=db, actor=operator_card, numbers=claim(), port=port)))
@@ -303,6 +308,14 @@ def _enterprise_b(demo: Demo):
     demo.on(2, lambda: _ok(workflow.request_revoke(db=demo.db, actor=demo.actors[b], numbers=revoking())))
     lost = take(1)
     demo.on(5, lambda: _ok(workflow.report_lost(db=demo.db, actor=demo.actors[b], numbers=lost())))
+
+
+def _huanggang(demo: Demo):
+    """Enterprise B's forms at 皇岗海关 5301, a 隶属海关 of 深圳海关 5300: its own card and 5300's see them,
+    5700's does not. Claimed after the rest of B's story, so that keeps its numbers and days."""
+    b = "1100000000003"
+    _lifecycle(demo, b, demo.claim("B", 3), "5301", 12, "registered")
+    _lifecycle(demo, b, demo.claim("B", 2), "5301", 25, "used")  # declared at 5301, waiting for release
 
 
 def _enterprise_c(demo: Demo):

@@ -5,6 +5,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
+from db.codes import span
 from db.models import FormTally
 
 
@@ -28,6 +29,7 @@ def by_state(session: Session, *, enterprise_id: int | None = None, port: str | 
     stmt = select(FormTally.state, func.sum(FormTally.n)).group_by(FormTally.state)
     if enterprise_id is not None:
         stmt = stmt.where(FormTally.enterprise_id == enterprise_id)
-    if port is not None:
-        stmt = stmt.where(FormTally.port_code == port)
+    if port is not None:  # a customs card's 关区: a 直属海关 counts its 隶属海关 too
+        low, high = span(port)
+        stmt = stmt.where(FormTally.port_code.between(low, high))
     return {state: int(n) for state, n in session.exec(stmt).all()}

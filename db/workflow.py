@@ -111,9 +111,10 @@ def apply_forms(*, db: Database, actor: Actor, quantity) -> Result:  # 核销单
 def register_port(*, db: Database, actor: Actor, numbers: list[str], port: str) -> list[Result]:  # 口岸备案 / 批量备案
     port = (port or "").strip()
     with db.session() as session:
+        refusal = codes.port_refusal(session, port)  # unknown, or no port (海关总署, an office)
         port_name = codes.name_of(session, "district", port)
-    if port_name is None:
-        return [Result(False, f"关区代码 {port[:10]} 不存在，请输入正确的关区代码（输入 0 回车可选择）")]
+    if refusal:
+        return [Result(False, refusal)]
 
     def step(session, form, decl):
         return f"使用口岸 {port} {port_name}", {"port_code": port, "registered_on": clock.today()}
@@ -158,10 +159,11 @@ def reject_revoke(*, db: Database, actor: Actor, number: str, reason: str) -> Re
 def record_declaration(*, db: Database, actor: Actor, number: str, data: DeclarationInput) -> Result:  # 验核
     def step(session, form, decl):
         today = clock.today()
-        decl_number, unified = declarations.next_numbers(session, actor.district_code, today.year)
+        # 出口口岸: the port the form is registered to (a 直属海关 verifies for its 隶属海关 too)
+        decl_number, unified = declarations.next_numbers(session, form.port_code, today.year)
         declaration = Declaration(
             number=decl_number, unified_no=unified, form_id=form.id, enterprise_id=form.enterprise_id,
-            district_code=actor.district_code, declared_on=data.declared_on, exported_on=data.exported_on,
+            district_code=form.port_code, declared_on=data.declared_on, exported_on=data.exported_on,
             transport=data.transport, trade_mode=data.trade_mode, settlement=data.settlement,
             deal=data.deal, currency=data.currency, total=data.total, country=data.country,
             dest_port=data.dest_port, created_at=clock.now(),

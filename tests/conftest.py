@@ -112,7 +112,7 @@ def actors(demo):
     """The demo cards as actors: actors["A"] is enterprise A's operator, and so on."""
     names = {"A": "1100000000001", "A_legal": "1100000000002", "B": "1100000000003", "C": "1100000000004",
              "C_legal": "1100000000005", "B_new": "1100000000006", "B_legal": "1100000000007",
-             "bureau": "2200000000001", "customs5700": "3300000000001", "customs5300": "3300000000002",
+             "bureau": "2200000000001", "customs5700": "3300000000001", "customs5300": "3300000000002", "customs5301": "3300000000003",
              "admin": "9900000000001"}
     return {name: actor_of(demo, card_no) for name, card_no in names.items()}
 

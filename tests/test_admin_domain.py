@@ -50,7 +50,7 @@ def test_card_list_is_every_card_newest_first(demo):
 
 
 def test_card_list_filters_by_kind_enterprise_status_and_number(demo, actors):
-    assert set(listed(demo, kind="customs")) == {"3300000000001", "3300000000002"}
+    assert set(listed(demo, kind="customs")) == {"3300000000001", "3300000000002", "3300000000003"}
     assert set(listed(demo, customs_code="4404910002")) == {"1100000000003", "1100000000006", "1100000000007"}
     assert set(listed(demo, kind="legal", customs_code="4404910002")) == {"1100000000007"}
     assert listed(demo, status="locked") == []
@@ -102,7 +102,7 @@ def test_issue_cards_of_each_kind(demo, actors):
     result, operator = cards.issue(db=demo, actor=admin, kind="operator", holder="新操作员", customs_code="4403910001")
     assert result.ok and operator.card_no.startswith("11") and len(operator.password) == 8
     result, officer = cards.issue(db=demo, actor=admin, kind="customs", holder="黄埔海关", district_code="5200")
-    assert result.ok and officer.card_no == "3300000000003"
+    assert result.ok and officer.card_no == "3300000000004"  # after the demo's three
     with demo.session() as session:
         new = session.exec(select(Card).where(Card.card_no == operator.card_no)).one()
         customs = session.exec(select(Card).where(Card.card_no == officer.card_no)).one()

@@ -169,7 +169,7 @@ def test_command_line_trainees_and_reset(demo, tmp_path):
     assert "1 trainees added (学员01 … 学员01)" in run("--trainees", "1")
     seeded = _counts(demo)
     assert workflow.apply_forms(db=demo, actor=actor_of(demo, "1200000001001"), quantity=5).ok
-    assert "demo data reset: 13 cards" in run("--reset")
+    assert "demo data reset: 14 cards" in run("--reset")
     assert _counts(demo) == seeded
 
 

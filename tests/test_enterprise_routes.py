@@ -204,9 +204,18 @@ def test_port_lookup_changes_nothing(a, demo, typed, shows):
     assert state_of(demo, "286000087") == "issued"
 
 
-def test_zero_lists_every_district(a):
+def test_zero_lists_every_port_under_its_direct_customs(a):
     body = post(a, "/enterprise/register/286000087", HX, port="0", lookup="1").get_data(as_text=True)
-    assert body.count('name="pick"') == 191
+    assert body.count('name="pick"') == 181  # not 0000 海关总署 nor the offices such as 5326 深数统处
+    assert 'value="5326"' not in body and 'value="0000"' not in body
+    shenzhen = body.split("<legend>5300 深圳海关</legend>")[1].split("</fieldset>")[0]
+    assert 'value="5301"' in shenzhen and 'value="5700"' not in shenzhen
+
+
+def test_a_code_that_is_no_port_is_refused_as_it_is_typed(a):
+    response = post(a, "/enterprise/register/286000087", HX, port="5326", lookup="1")
+    assert response.status_code == 422
+    assert "关区代码 5326 深数统处不是口岸，不能作为使用口岸" in response.get_data(as_text=True)
 
 
 def test_pick_sets_the_port(a):

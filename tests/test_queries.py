@@ -156,7 +156,8 @@ def test_scope_by_role(demo, actors):
         assert {f.enterprise_id for f in ids(actors["A"])} == {a_id}
         assert {f.enterprise_id for f in ids(actors["A_legal"])} == {a_id}
         assert {f.port_code for f in ids(actors["customs5700"])} == {"5700"}
-        assert {d.district_code for d in ids(actors["customs5300"], "declaration")} == {"5300"}
+        assert {d.district_code for d in ids(actors["customs5300"], "declaration")} == {"5300", "5301"}  # 直属
+        assert {d.district_code for d in ids(actors["customs5301"], "declaration")} == {"5301"}  # 隶属: its own
         everything = session.exec(select(Form)).all()
         assert len(ids(actors["bureau"])) == len(ids(actors["admin"])) == len(everything)
         # a declaration's page goes through its form only for those who may see it

@@ -18,7 +18,8 @@ def report(page):
 
 
 def test_release_close_and_issue_the_slip_through_the_tabs(page, live, demo):
-    declared = forms_where(demo, "5300", FormState.USED, decl_status=DeclarationStatus.DECLARED)
+    declared = [*forms_where(demo, "5300", FormState.USED, decl_status=DeclarationStatus.DECLARED),
+                *forms_where(demo, "5301", FormState.USED, decl_status=DeclarationStatus.DECLARED)]  # 隶属海关's too
     enter(page, live, "3300000000002")
     menu(page, "报关单")
     expect(page.get_by_role("tab", name="已申报（待放行）")).to_have_attribute("aria-selected", "true")

@@ -20,7 +20,7 @@ COUNTS = [
 ]
 
 
-@pytest.mark.parametrize("card_no", ["3300000000001", "3300000000002"])
+@pytest.mark.parametrize("card_no", ["3300000000001", "3300000000002", "3300000000003"])
 def test_every_dashboard_count_leads_to_a_list_that_long(page, live, card_no):
     enter(page, live, card_no)
     for label, heading, tab in COUNTS:
