@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HTMX_VERSION ?= 2.0.11
 AXE_VERSION ?= 4.14.1
 
-.PHONY: run test lint test-sqlite test-postgresql setup setup-test browser services nginx htmx axe screenshot bench bench-load wrk clean
+.PHONY: run test lint test-sqlite test-postgresql setup setup-test browser services nginx htmx axe screenshot bench bench-load bench-slow bench-cpu wrk clean
 
 $(BIN)/eportfx: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,12 @@ wrk:  # Debian's wrk drives bench.load
 bench-load: setup wrk
 	$(BIN)/python -m bench.load --forms 10000 --workers 1
 	$(BIN)/python -m bench.load --forms 10000 --workers 2
+
+bench-slow: setup-test  # Chromium on an emulated Regular 2G link: login, 查找, 全选, 设置口岸, 组合查询
+	$(BIN)/python -m bench.slow
+
+bench-cpu: setup  # CPU per request in process (Flask's test client)
+	$(BIN)/python -m bench.cpu --forms 10000
 
 clean:
 	rm -rf $(VENV) instance

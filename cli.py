@@ -87,7 +87,7 @@ def seed_demo(extra, trainees, reset):
         made = seed.seed_trainees(db, trainees)
         click.echo(f"{made} trainees added ({seed.TRAINEE_PREFIX}01 … {seed.TRAINEE_PREFIX}{trainees:02d})")
     if extra:
-        with click.progressbar(length=extra, label="forms") as bar:
+        with click.progressbar(length=extra, label="forms", file=sys.stderr) as bar:
             bulk.add_forms(db, extra, progress=bar.update)
         click.echo(f"{extra} forms added")
 

@@ -60,7 +60,8 @@ def build(forms: int) -> str:
         path.parent.mkdir(exist_ok=True)
         print(f"building {path} ({forms} forms)...", file=sys.stderr)
         partial = path.with_suffix(".partial")
-        env = {**os.environ, "EPORTFX_DATABASE_URL": f"sqlite:///{partial}"}
+        # demo mode: the demo cards keep 88888888 without a first-login password change
+        env = {**os.environ, "EPORTFX_DATABASE_URL": f"sqlite:///{partial}", "EPORTFX_DEMO": "1"}
         subprocess.run([sys.executable, "-c", "from cli import main; main()", "seed-demo", "--forms", str(forms)],
                        env=env, cwd=ROOT, check=True)
         partial.rename(path)
@@ -83,6 +84,15 @@ def login(base: str, card_no: str) -> str:
     body = urllib.parse.urlencode({"card_no": card_no, "password": "88888888", "csrf_token": token}).encode()
     opener.open(base + "/login", data=body)
     return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def login_client(client, card_no: str):
+    """A Flask test client logged in as `card_no` (bench.cpu)."""
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    answer = client.post("/login", data={"card_no": card_no, "password": "88888888", "csrf_token": token})
+    assert answer.status_code == 303, answer.status_code
+    return client
 
 
 def serving_rss_mb(pid: int) -> list[float]:

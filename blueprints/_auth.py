@@ -5,7 +5,7 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
 
 from blueprints._htmx import client_redirect, current_url, is_htmx
-from db.accounts import card_for_session
+from db.accounts import session_row
 from db.actor import Actor
 from db.engine import get_session
 from db.models import Card, CardKind
@@ -26,14 +26,27 @@ class CardUser(UserMixin):
         return f"{self.card.id}:{self.card.session_version}"
 
 
+# The user object per distinct card row, per process: the row is read on every request (one lookup by
+# primary key); only building the card and its Actor again is saved. A changed row is another key.
+_users: dict = {}
+USERS_KEPT = 1000
+
+
 @login_manager.user_loader
 def load_user(user_id: str):
     try:
         card_id, version = (int(part) for part in user_id.split(":"))
     except ValueError:
         return None
-    card = card_for_session(get_session(), card_id, version)
-    return CardUser(card) if card else None
+    row = session_row(get_session(), card_id, version)
+    if row is None:
+        return None
+    user = _users.get(row)
+    if user is None:
+        if len(_users) >= USERS_KEPT:
+            _users.clear()
+        user = _users[row] = CardUser(Card(**row._mapping))
+    return user
 
 
 def actor() -> Actor:

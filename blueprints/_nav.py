@@ -44,6 +44,9 @@ def _tab_query(tab):
     return tab_query(tab)
 
 
+NUMBER_SLOT = "0NUMBER0"  # a row partial builds its link once with this for the number, then puts each number in
+
+
 def init_app(app):
     import hashlib
     from pathlib import Path
@@ -52,14 +55,15 @@ def init_app(app):
 
     from db import clock
     from db.models import DeclarationStatus, FormState
-    from db.status import COLUMNS, status_columns
+    from db.status import COLUMNS, status_cells, status_columns
 
     static = Path(app.static_folder)
     css_version = hashlib.sha256((static / "css" / "app.css").read_bytes()).hexdigest()[:10]
     htmx_file = next(p.name for p in sorted((static / "vendor").glob("htmx-*.min.js")))
 
     # globals rather than context: macros imported without context (the rows partial's) see them too
-    app.jinja_env.globals.update(status_columns=status_columns, status_column_names=COLUMNS,
+    app.jinja_env.globals.update(status_columns=status_columns, status_column_names=COLUMNS, status_tds=status_cells,
+                                 number_slot=NUMBER_SLOT,
                                  state_label=lambda s: FormState(s).label,
                                  declaration_status_label=lambda s: DeclarationStatus(s).label,
                                  tab_query=_tab_query)

@@ -4,7 +4,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -137,6 +137,22 @@ def card_for_session(session: Session, card_id: int, version: int | None) -> Car
     if card is None or card.locked or (version is not None and card.session_version != version):
         return None
     return card
+
+
+# what a logged-in request needs of its card (never the password hash)
+SESSION_COLUMNS = ("id", "card_no", "kind", "holder", "enterprise_id", "district_code", "must_change_password",
+                   "locked", "session_version", "permission_expires")
+_SESSION_ROW = select(*(getattr(Card, c) for c in SESSION_COLUMNS)).where(Card.id == bindparam("card_id"))
+
+
+def session_row(session: Session, card_id: int, version: int):
+    """The card's session columns as one plain row, read by primary key through Core (no ORM object
+    is built): None when the card is gone, locked, or the session's `version` is no longer its own.
+    Read on every request, so a lock, a logout elsewhere or a new permission date counts at once."""
+    row = session.connection().execute(_SESSION_ROW, {"card_id": card_id}).first()
+    if row is None or row.locked or row.session_version != version:
+        return None
+    return row
 
 
 # ── 数据中心: 入网, reset, lock ─────────────────────────────────────────────────────────────

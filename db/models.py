@@ -235,6 +235,7 @@ class Declaration(SQLModel, table=True):
         query_index("ix_declaration_district_number", "declaration", "district_code", "number"),
         query_index("ix_declaration_enterprise_number", "declaration", "enterprise_id", "number"),
         query_index("ix_declaration_number_columns", "declaration", "number"),
+        Index("ix_declaration_number_unified", "number", "unified_no"),  # 统一编号 包含 / 不等于
     )
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(sa_column=Column(String(18), unique=True, nullable=False))  # 报关单号

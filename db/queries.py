@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Boolean, and_, false, func, or_
+from sqlalchemy import Boolean, and_, exists, false, func, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -342,6 +342,10 @@ def _via(c: Condition, spec: FieldSpec, business: str):
     """A condition on another table becomes an indexed IN over that table (NOT IN for 不等于, so a
     form without a declaration is "not equal" to every 报关单号)."""
     other = _text_clause(spec.column, "eq" if c.op == "ne" else c.op, c.value.strip(), spec.kind)
+    if c.op == "contains" and spec.via in ("declaration", "form"):
+        # no index narrows 包含: asked of each row's own form or declaration (by key) as the rows
+        # are read, rather than testing every number of the other table for an IN list
+        return exists().where(Declaration.form_id == Form.id, other)
     if spec.via == "declaration":
         owner, inner = Form.id, select(Declaration.form_id).where(other)
     elif spec.via == "form":
@@ -494,8 +498,18 @@ def _first(session: Session, stmt, order, n: int) -> list:
     key = key_of(stmt)
     keys = stmt.with_only_columns(key).order_by(order).limit(n)
     described = stmt.column_descriptions
-    rows = select(described[0]["entity"]) if len(described) == 1 and described[0]["entity"] is not None else stmt
+    entity = described[0]["entity"] if len(described) == 1 else None
+    if entity is not None and entity.__tablename__ in PLAIN_ROWS:
+        # plain rows through Core: the same columns and values, without building ORM objects
+        rows = select(*entity.__table__.columns).where(key.in_(keys)).order_by(order)
+        return list(session.connection().execute(rows).all())
+    rows = select(entity) if entity is not None else stmt
     return list(session.exec(rows.where(key.in_(keys)).order_by(order)).all())
+
+
+# tables whose list rows are read as plain Core rows (attribute access by column name, as on the
+# models; these models have no properties or methods a list could need)
+PLAIN_ROWS = {"form", "declaration"}
 
 
 def _exists(session: Session, stmt) -> bool:

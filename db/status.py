@@ -1,4 +1,8 @@
 """The status columns every screen shows, derived from the one `state` of a form (DESIGN §2)."""
+from functools import cache
+
+from markupsafe import Markup
+
 from db.models import FormState as S
 
 COLUMNS = ("备案状态", "海关使用状态", "交单状态", "核销状态")
@@ -17,6 +21,13 @@ _TABLE = {
 
 def status_columns(state: str) -> dict[str, str]:
     return dict(zip(COLUMNS, _TABLE[S(state)]))
+
+
+@cache
+def status_cells(state: str) -> Markup:
+    """The four status cells of a row of `state`, as HTML: made once per state, not per row."""
+    return Markup("").join(Markup('<td data-label="{}">{}</td>').format(column, value)
+                           for column, value in status_columns(state).items())
 
 
 def states_where(column: str, value: str) -> list[S]:

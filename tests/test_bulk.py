@@ -1,5 +1,6 @@
 """Scale data in batches: each batch one transaction with its tally and audit event, so the tally
 always agrees with the forms, and other writers can interleave between batches."""
+import pytest
 from sqlmodel import func, select
 
 from db import audit, bulk
@@ -31,3 +32,47 @@ def test_a_second_run_continues_ids_and_numbers(db, monkeypatch):
     with db.session() as session:
         numbers = session.exec(select(Form.number)).all()
     assert len(numbers) == len(set(numbers))
+
+
+def _indexes(db):
+    with db.write_connection() as connection:
+        return sorted(bulk._index_ddl(connection))
+
+
+def test_a_fresh_load_builds_the_same_indexes_again(db, monkeypatch):
+    """Many forms into a nearly empty database: the secondary indexes are dropped for the load and
+    made again from their own DDL afterwards, so the database ends exactly as indexed as it began."""
+    monkeypatch.setattr(bulk, "BATCH", 1000)
+    before = _indexes(db)
+    assert len(before) >= 9
+    dropped = []
+    real = bulk._add_batch
+
+    def watching(session, *args):
+        dropped.append(len(bulk._index_ddl(session.connection())))
+        return real(session, *args)
+
+    monkeypatch.setattr(bulk, "_add_batch", watching)
+    bulk.add_forms(db, 3000)
+    assert dropped == [0, 0, 0]  # the load ran without them
+    assert _indexes(db) == before
+
+
+def test_a_load_that_fails_half_way_still_gets_its_indexes_back(db, monkeypatch):
+    before = _indexes(db)
+    monkeypatch.setattr(bulk, "_add_batch", lambda *a: (_ for _ in ()).throw(RuntimeError("disk full")))
+    with pytest.raises(RuntimeError):
+        bulk.add_forms(db, 5000)
+    assert _indexes(db) == before
+
+
+def test_a_small_load_into_a_full_database_keeps_its_indexes(db, monkeypatch):
+    bulk.add_forms(db, 2000)
+    before = _indexes(db)
+    seen = []
+    real = bulk._add_batch
+    monkeypatch.setattr(bulk, "_add_batch",
+                        lambda session, *a: (seen.append(len(bulk._index_ddl(session.connection()))),
+                                             real(session, *a)))
+    bulk.add_forms(db, 100, seed=3)
+    assert seen == [len(before)]

@@ -2,14 +2,14 @@
 indexed by card.
 
 Revision ID: 0008
-Revises: 0003
+Revises: 0007
 """
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
 revision = "0008"
-down_revision = "0003"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
