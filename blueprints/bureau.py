@@ -170,13 +170,11 @@ def write_offs():  # 已接收待核销
 
 
 @bp.route("/write_offs/<number>", methods=["GET", "POST"])
-def write_off(number):  # 核销
-    me, db, result = actor(), get_db(), None
+def write_off(number):  # 核销: 收汇金额 / 收汇日期 (/ 差额原因), 是否进行核销？, 确定
+    me, db = actor(), get_db()
     if not valid_number(number, db.settings):
         abort(404)
-    if request.method == "POST":
-        result = workflow.write_off(db=db, actor=me, number=number, amount=typed(request.form, "amount", 30),
-                                    collected_on=typed(request.form, "collected_on"))
+    result, question = _write_off_answer(number) if request.method == "POST" else (None, None)
     detail = detail_or_404(number)
     done = bool(result and result.ok)
     refusal = None if done else why_not(Action.WRITE_OFF, me, detail.form, detail.declaration, db.settings)
@@ -185,8 +183,20 @@ def write_off(number):  # 核销
     tab = "form" if done else request.args.get("tab", "declaration")  # the declaration beside the amounts
     fragment = "bureau/_write_off.html" if request.method == "POST" else "forms/_tab.html"
     return render("bureau/write_off.html", fragment, detail=detail, walk=route, tab=tab, result=result,
-                  refusal=refusal, typed=request.form, oob=done and wants_fragment(),
-                  status=422 if result and not result.ok else 200)
+                  question=question, refusal=refusal, typed=request.form, oob=done and wants_fragment(),
+                  tolerance=db.settings.write_off_tolerance, status=422 if result and not result.ok else 200)
+
+
+def _write_off_answer(number):
+    """(result, question): 核销 asks 是否进行核销？ first (a page of its own without JavaScript), and
+    writes only on 确定; 取消 (or any other button) shows the typed values again, nothing changed."""
+    which = pressed("confirmed", "edit") or "write_off"
+    if which == "edit":
+        return None, None
+    act = workflow.write_off if which == "confirmed" else workflow.check_write_off
+    answer = act(db=get_db(), actor=actor(), number=number, amount=typed(request.form, "amount", 30),
+                 collected_on=typed(request.form, "collected_on"), reason=typed(request.form, "reason", MAX_TEXT))
+    return (None, answer) if answer.ok and which == "write_off" else (answer, None)
 
 
 # ── 挂失 / 注销: any enterprise's form, by its 核销单号, with a reason ─────────────────────────────

@@ -28,10 +28,11 @@ class Settings:
     login_max_failures: int = 5
     login_delay_seconds: int = 60
     login_delay_max_seconds: int = 3600
+    write_off_tolerance: float = 5.0  # percent: 核销 further from 总价 than this needs a 差额原因
 
     @classmethod
     def from_config(cls, config) -> "Settings":
-        return cls(**{name: int(config[name.upper()]) for name in cls.__dataclass_fields__})
+        return cls(**{name: f.type(config[name.upper()]) for name, f in cls.__dataclass_fields__.items()})
 
 
 class Action(StrEnum):

@@ -1,12 +1,13 @@
 """The guards beyond the state (manual §十), batches row by row, bad input, the bureau's stock, the tally."""
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
 from db import clock, tally, workflow
-from db.models import ApplicationState, CardKind, Declaration, Form, FormApplication, FormState, FormTally
+from db.models import ApplicationState, AuditEvent, CardKind, Declaration, Form, FormApplication, FormState, FormTally
 from db.rules import NO_PERMISSION
 from tests import factories
 
@@ -89,11 +90,27 @@ def test_write_off_needs_a_received_submission_and_good_input(w):
                                  ("10", "2026-13-01", "收汇日期应为 YYYYMMDD 格式的日期"),
                                  ("10", tomorrow, "收汇日期不能晚于今天")]:
         assert workflow.write_off(db=w.db, actor=w.bureau, number=n, amount=amount, collected_on=day).message == message
-    assert factories.state_of(w.db, n) == FormState.SUBMITTED
-    assert workflow.write_off(db=w.db, actor=w.bureau, number=n, amount="1,000.50", collected_on="20260101").ok
+    with w.db.session() as s:
+        decl = s.exec(select(Declaration).join(Form).where(Form.number == n)).one()
+    today, before = clock.today().strftime("%Y%m%d"), (decl.exported_on - timedelta(days=1)).strftime("%Y%m%d")
+    assert workflow.write_off(db=w.db, actor=w.bureau, number=n, amount="10", collected_on=before).message \
+        == f"收汇日期不能早于出口日期 {decl.exported_on:%Y-%m-%d}"
+    far = workflow.write_off(db=w.db, actor=w.bureau, number=n, amount="0.01", collected_on=today)
+    assert far.message.endswith("超过 5%，请填写差额原因") and "相差 100.00%" in far.message
+    asked = workflow.check_write_off(db=w.db, actor=w.bureau, number=n, amount="0.01", collected_on=today,
+                                     reason=" 部分 退货 ")
+    assert asked.ok and asked.message.startswith(f"是否进行核销？核销单 {n}，收汇金额")
+    assert asked.message.endswith("差额原因：部分 退货")
+    assert factories.state_of(w.db, n) == FormState.SUBMITTED  # asking changes nothing
+    near = f"{decl.total * Decimal('1.05'):.2f}"  # 5% exactly is within the tolerance
+    assert workflow.check_write_off(db=w.db, actor=w.bureau, number=n, amount=near, collected_on=today).ok
+    assert workflow.write_off(db=w.db, actor=w.bureau, number=n, amount="1,000.50", collected_on=today,
+                              reason="部分退货").ok
     with w.db.session() as s:
         form = s.exec(select(Form).where(Form.number == n)).one()
+        event = s.exec(select(AuditEvent).where(AuditEvent.form_id == form.id, AuditEvent.action == "核销")).one()
     assert (str(form.collected_amount), form.state) == ("1000.50", FormState.WRITTEN_OFF)
+    assert form.difference_reason == "部分退货" and event.detail.endswith("差额原因：部分退货")
 
 
 def test_operator_without_a_valid_permission_can_do_nothing(w):
