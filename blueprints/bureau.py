@@ -13,7 +13,7 @@ from blueprints._htmx import pressed, render, wants_fragment
 from blueprints._lists import ListArgs, form_names, page_of, show, typed
 from blueprints.forms import detail_or_404, walk
 from blueprints.portal import dashboard_context
-from db import accounts, applications, clock, details, lists, workflow
+from db import accounts, applications, clock, dashboard, deadlines, details, lists, workflow
 from db.engine import get_db, get_session
 from db.lists import candidates
 from db.models import ApplicationState, CardKind, RequestState
@@ -157,6 +157,25 @@ def _receipts(overdue: bool):
         overdue_of=lambda form: receipt_overdue(form, db.settings), alert_days=db.settings.receive_alert_days,
         oob=wants_fragment() and request.method == "GET", **form_names(rows),
     )
+
+
+# ── 即将到期: the dashboard's deadline counts, each a list of its own, the soonest first ───────────
+
+@bp.route("/deadlines/use")
+def use_deadlines():  # 备案 15 天内到期
+    return _deadlines(deadlines.use_ending, 0, "备案日期")
+
+
+@bp.route("/deadlines/submit")
+def submit_deadlines():  # 交单 15 天内到期
+    return _deadlines(deadlines.submit_ending, 1, "出口日期")
+
+
+def _deadlines(of, which: int, start: str):
+    settings = get_db().settings
+    return show("bureau/deadlines.html", "bureau/_deadline_rows.html", of(actor(), settings),
+                ListArgs.from_request(source=request.args), title=dashboard.deadline_labels(settings)[which],
+                start_label=start)
 
 
 # ── 核销: a received submission, its declaration, 收汇金额 and 收汇日期 ─────────────────────────────

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from db import applications, lists, tally
+from db import applications, deadlines, lists, tally
 from db.actor import Actor
 from db.models import (
     AuditEvent,
@@ -76,13 +76,17 @@ def _operator(actor, settings) -> list[Watch]:
     ]
 
 
-def _deadlines(actor, settings) -> list[Watch]:
+def deadline_labels(settings) -> tuple[str, str]:
     warn = settings.deadline_warning_days
+    return (f"备案 {warn} 天内到期（{settings.use_period_days} 天使用期）",
+            f"交单 {warn} 天内到期（出口后 {settings.submit_period_days} 天）")
+
+
+def _deadlines(actor, settings) -> list[Watch]:
+    use, submit = deadline_labels(settings)
     return [
-        Watch("use_deadline", f"备案 {warn} 天内到期（{settings.use_period_days} 天使用期）",
-              lists.near_use_end(actor, settings), deadline=True),
-        Watch("submit_deadline", f"交单 {warn} 天内到期（出口后 {settings.submit_period_days} 天）",
-              lists.near_submit_end(actor, settings), deadline=True),
+        Watch("use_deadline", use, lists.near_use_end(actor, settings), deadline=True),
+        Watch("submit_deadline", submit, lists.near_submit_end(actor, settings), deadline=True),
     ]
 
 
@@ -94,7 +98,11 @@ def _bureau(actor, settings) -> list[Watch]:
         Watch("unreceived", f"交单超过 {settings.receive_alert_days} 天未接收",
               lists.unreceived(actor, settings)),
         Watch("write_offs", "已接收待核销", lists.candidates(actor, Action.WRITE_OFF, settings)),
-        *_deadlines(actor, settings),
+        # the very lists the bureau's 即将到期 screens show (db.deadlines), soonest first
+        Watch("use_deadline", deadline_labels(settings)[0], deadlines.use_ending(actor, settings).stmt,
+              deadline=True),
+        Watch("submit_deadline", deadline_labels(settings)[1], deadlines.submit_ending(actor, settings).stmt,
+              deadline=True),
     ]
 
 
