@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from db import applications, deadlines, lists, tally
+from db import accounts, applications, deadlines, lists, tally
 from db.actor import Actor
 from db.models import (
     AuditEvent,
@@ -53,7 +53,8 @@ class Dashboard:
 
 
 def build(session: Session, actor: Actor, settings: Settings) -> Dashboard:
-    board = Dashboard(by_state=_by_state(session, actor), latest=_latest(session, actor))
+    by_state = [] if actor.kind is CardKind.LEGAL else _by_state(session, actor)  # forms it cannot act on
+    board = Dashboard(by_state=by_state, latest=_latest(session, actor))
     for watch in watches(actor, settings):
         (board.deadlines if watch.deadline else board.waiting).append(watch.count(session))
     return board
@@ -61,7 +62,7 @@ def build(session: Session, actor: Actor, settings: Settings) -> Dashboard:
 
 def watches(actor: Actor, settings: Settings) -> list[Watch]:
     """What the card's dashboard counts, each the select() of the list its link opens."""
-    return {CardKind.OPERATOR: _operator, CardKind.LEGAL: _operator, CardKind.BUREAU: _bureau,
+    return {CardKind.OPERATOR: _operator, CardKind.LEGAL: _legal, CardKind.BUREAU: _bureau,
             CardKind.CUSTOMS: _customs, CardKind.ADMIN: _admin}[actor.kind](actor, settings)
 
 
@@ -88,6 +89,13 @@ def _deadlines(actor, settings) -> list[Watch]:
         Watch("use_deadline", use, lists.near_use_end(actor, settings), deadline=True),
         Watch("submit_deadline", submit, lists.near_submit_end(actor, settings), deadline=True),
     ]
+
+
+def _legal(actor, settings) -> list[Watch]:
+    """法人卡: its operator cards that need it (开通 / 延期) or wait for the bureau, each the list the
+    操作员卡 screen shows for that case; not the operators' forms, which it cannot act on."""
+    return [Watch(f"cards_{key}", label, accounts.operator_cards(actor, key))
+            for key, label in accounts.CARD_WATCHES.items()]
 
 
 def _bureau(actor, settings) -> list[Watch]:
