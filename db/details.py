@@ -7,7 +7,7 @@ from db import codes
 from db.actor import Actor
 from db.models import AuditEvent, Declaration, DeclarationLine, Enterprise, Form, FormState
 from db.queries import scope_forms
-from db.rules import Settings, receipt_overdue, submit_deadline, use_deadline
+from db.rules import SLIP_ADVICE, Settings, awaits_slip, receipt_overdue, submit_deadline, use_deadline
 from db.status import status_columns
 
 
@@ -42,6 +42,11 @@ class FormDetail:
     def open_submit_deadline(self):
         """交单期限, while the used form waits to be submitted (已用)."""
         return self.submit_deadline if self.form.state == FormState.USED else None
+
+    @property
+    def slip_advice(self) -> str | None:
+        """§10.3 case 2's advice, while the form waits for its 结汇联."""
+        return SLIP_ADVICE if awaits_slip(self.form, self.declaration) else None
 
     @property
     def receipt_overdue(self) -> bool:

@@ -92,6 +92,8 @@ RULES: dict[Action, Rule] = {
 NO_RIGHT = "本卡无权进行此操作"
 NO_PERMISSION = "本卡没有出口收汇权限或权限已过期，请使用法人卡向外汇局申请开通或延期"
 CHANGED = "该核销单的状态已被他人改变，请重新查找后再操作"
+# §10.3 case 2, in the manual's words: 已用 and 结关, but no 结汇联 reached the system
+SLIP_ADVICE = "请拨打 010-65195656 热线，如热线查询内网无数据，请用户与申报海关联系重新签发报关单结汇联（白联）"
 
 _USED = {S.USED, S.SUBMITTED, S.WRITTEN_OFF}
 
@@ -211,8 +213,14 @@ def _submit_refusal(status, decl) -> str | None:
     if status is not DeclarationStatus.CLOSED:
         return "出口报关单尚未结关，不能交单"
     if not decl.fx_slip_issued:
-        return "请联系申报海关重新签发报关单结汇联"
+        return SLIP_ADVICE
     return None
+
+
+def awaits_slip(form: Form, decl: Declaration | None) -> bool:
+    """Manual §10.3 case 2: 已用 and 结关, but the 结汇联 was never issued, so the form cannot be submitted."""
+    return (S(form.state) is S.USED and decl is not None and not decl.fx_slip_issued
+            and DeclarationStatus(decl.status) is DeclarationStatus.CLOSED)
 
 
 def _declaration_refusal(action, status, decl) -> str | None:

@@ -32,7 +32,7 @@ def w(db):
 def test_submit_without_fx_slip_says_to_ask_customs_to_reissue(w):
     n = factories.form(w.db, w.mine, FormState.USED, declaration="closed")
     r = workflow.submit(db=w.db, actor=w.op, numbers=[n])[0]
-    assert (r.ok, r.message) == (False, "请联系申报海关重新签发报关单结汇联")
+    assert (r.ok, r.message) == (False, "请拨打 010-65195656 热线，如热线查询内网无数据，请用户与申报海关联系重新签发报关单结汇联（白联）")
     assert workflow.reissue_slip(db=w.db, actor=w.customs, numbers=[n])[0].message.startswith("结汇联尚未签发")
     assert workflow.issue_slip(db=w.db, actor=w.customs, numbers=[n])[0].ok
     assert workflow.issue_slip(db=w.db, actor=w.customs, numbers=[n])[0].message.startswith("结汇联已签发")
