@@ -25,7 +25,6 @@ bp.before_request(require(CardKind.BUREAU, fx=True))
 
 APPLICATION_LISTS = {"pending": ("待发放", applications.pending_applications),
                      "uncollected": ("待领取纸质单证", applications.uncollected_applications)}
-CANCEL_REASONS = ("全额退关", "填错")  # 注销 (DESIGN §2); anything else is typed as 其他原因
 MAX_TEXT = 200
 
 
@@ -235,12 +234,9 @@ def cancel():  # 注销
 
 
 def _reason(kind: str, source) -> str:
-    """注销 offers 全额退关 and 填错 (with an optional note) or a reason typed in full."""
+    """挂失: the reason typed; 注销: 全额退关 / 填错 (with a note) or 其他原因 typed (db.workflow)."""
     text = typed(source, "reason", MAX_TEXT)
-    choice = source.get("reason_choice", "") if kind == "cancel" else ""
-    if choice in CANCEL_REASONS:
-        return f"{choice}：{text}" if text else choice
-    return text
+    return workflow.cancel_reason(source.get("reason_choice", ""), text) if kind == "cancel" else text
 
 
 def _close(kind: str):
@@ -265,5 +261,5 @@ def _close(kind: str):
         refusal = why_not(action, me, detail.form, detail.declaration, db.settings)
     return render("bureau/close.html", "bureau/_close.html", kind=kind, action=action, number=number,
                   detail=detail, message=message, refusal=refusal, result=result, confirming=confirming,
-                  reason=reason, typed=source, reasons=CANCEL_REASONS,
+                  reason=reason, typed=source, reasons=workflow.CANCEL_REASONS,
                   status=422 if result and not result.ok else 200)

@@ -16,7 +16,7 @@ from db.models import (
     FormState,
 )
 from db.queries import bounded_count
-from db.rules import Action, Settings
+from db.rules import Action, Policy
 
 LATEST = 8
 
@@ -52,7 +52,7 @@ class Dashboard:
     latest: list[AuditEvent] = field(default_factory=list)
 
 
-def build(session: Session, actor: Actor, settings: Settings) -> Dashboard:
+def build(session: Session, actor: Actor, settings: Policy) -> Dashboard:
     by_state = [] if actor.kind is CardKind.LEGAL else _by_state(session, actor)  # forms it cannot act on
     board = Dashboard(by_state=by_state, latest=_latest(session, actor))
     for watch in watches(actor, settings):
@@ -60,7 +60,7 @@ def build(session: Session, actor: Actor, settings: Settings) -> Dashboard:
     return board
 
 
-def watches(actor: Actor, settings: Settings) -> list[Watch]:
+def watches(actor: Actor, settings: Policy) -> list[Watch]:
     """What the card's dashboard counts, each the select() of the list its link opens."""
     return {CardKind.OPERATOR: _operator, CardKind.LEGAL: _legal, CardKind.BUREAU: _bureau,
             CardKind.CUSTOMS: _customs, CardKind.ADMIN: _admin}[actor.kind](actor, settings)

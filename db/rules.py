@@ -15,8 +15,9 @@ from db.models import FormState as S
 
 
 @dataclass(frozen=True)
-class Settings:
-    """The business settings the rules need (from the app's EPORTFX_* settings)."""
+class Policy:
+    """The business policy the rules apply: periods, limits, tolerances (from the EPORTFX_* settings;
+    `Database.settings` holds the one in force)."""
 
     form_number_width: int = 9
     first_form_number: int = 286000001
@@ -31,7 +32,7 @@ class Settings:
     write_off_tolerance: float = 5.0  # percent: 核销 further from 总价 than this needs a 差额原因
 
     @classmethod
-    def from_config(cls, config) -> "Settings":
+    def from_config(cls, config) -> "Policy":
         return cls(**{name: f.type(config[name.upper()]) for name, f in cls.__dataclass_fields__.items()})
 
 
@@ -152,7 +153,7 @@ def actor_refusal(action: Action, actor: Actor) -> str | None:
 
 
 def why_not(action: Action, actor: Actor, form: Form, declaration: Declaration | None,
-            settings: Settings, today: date | None = None) -> str | None:
+            settings: Policy, today: date | None = None) -> str | None:
     """None when `actor` may take `action` on `form` now; otherwise the reason, in Chinese."""
     refusal = actor_refusal(action, actor)
     if refusal:
@@ -251,20 +252,20 @@ def awaits_supplement(form: Form, decl: Declaration | None) -> bool:
     )
 
 
-def use_deadline(form: Form, settings: Settings) -> date | None:
+def use_deadline(form: Form, settings: Policy) -> date | None:
     """The last day customs may use a registered form."""
     if form.registered_on is None:
         return None
     return form.registered_on + timedelta(days=settings.use_period_days)
 
 
-def submit_deadline(decl: Declaration | None, settings: Settings) -> date | None:
+def submit_deadline(decl: Declaration | None, settings: Policy) -> date | None:
     if decl is None:
         return None
     return decl.exported_on + timedelta(days=settings.submit_period_days)
 
 
-def receipt_overdue(form: Form, settings: Settings) -> bool:
+def receipt_overdue(form: Form, settings: Policy) -> bool:
     """Manual §10.4: submitted, and the bureau has not received it after three days."""
     return (
         S(form.state) is S.SUBMITTED
@@ -274,9 +275,9 @@ def receipt_overdue(form: Form, settings: Settings) -> bool:
     )
 
 
-def valid_number(number: str, settings: Settings) -> bool:
+def valid_number(number: str, settings: Policy) -> bool:
     return len(number) == settings.form_number_width and number.isascii() and number.isdigit()
 
 
-def number_message(settings: Settings) -> str:
+def number_message(settings: Policy) -> str:
     return f"核销单号应为 {settings.form_number_width} 位数字"

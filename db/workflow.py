@@ -289,6 +289,16 @@ def _with_reason(action: Action):
 bureau_report_lost = _with_reason(Action.BUREAU_LOST)  # 挂失
 cancel = _with_reason(Action.CANCEL)  # 注销
 
+CANCEL_REASONS = ("全额退关", "填错")  # 注销 (DESIGN §2); anything else is typed in full as 其他原因
+
+
+def cancel_reason(choice: str, note: str) -> str:
+    """注销's reason: 全额退关 or 填错 (with an optional note, 填错：金额填错), or a reason typed in full."""
+    note = (note or "").strip()
+    if choice in CANCEL_REASONS:
+        return f"{choice}：{note}" if note else choice
+    return note
+
 
 def _application(session: Session, application_id) -> FormApplication:
     key = as_id(application_id)

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from db import accounts, clock, workflow
 from db.models import AuditEvent, Card, Declaration, Form, FormApplication, FormState, NumberStock, PermissionRequest
-from db.rules import Settings
+from db.rules import Policy
 from tests.conftest import login
 from tests.helpers import HX, RESTORE
 
@@ -346,9 +346,9 @@ def test_write_off_refuses_a_date_before_export_and_a_far_amount_without_reason(
 
 
 def test_write_off_tolerance_is_a_setting(officer, demo, monkeypatch):
-    assert Settings.from_config({**{k.upper(): 1 for k in Settings.__dataclass_fields__},
+    assert Policy.from_config({**{k.upper(): 1 for k in Policy.__dataclass_fields__},
                                  "WRITE_OFF_TOLERANCE": "2.5"}).write_off_tolerance == 2.5
-    assert Settings().write_off_tolerance == 5
+    assert Policy().write_off_tolerance == 5
     monkeypatch.setattr(demo, "settings", replace(demo.settings, write_off_tolerance=50))
     number = numbers(demo, FormState.SUBMITTED, received=True)[0]
     today = clock.today().strftime("%Y%m%d")

@@ -229,3 +229,11 @@ def test_the_tally_always_equals_the_forms(w):
             if e == w.mine:
                 per_state[st] = per_state.get(st, 0) + n
         assert {k: v for k, v in tally.by_state(s, enterprise_id=w.mine).items() if v} == per_state
+
+
+@pytest.mark.parametrize("choice, note, reason", [
+    ("全额退关", "", "全额退关"), ("填错", " 金额填错 ", "填错：金额填错"), ("其他原因", "企业注销", "企业注销"),
+    ("伪造选项", "企业注销", "企业注销"), ("其他原因", "", ""),
+])
+def test_cancel_reasons_live_in_the_domain(choice, note, reason):
+    assert workflow.cancel_reason(choice, note) == reason
