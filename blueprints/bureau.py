@@ -28,14 +28,8 @@ APPLICATION_LISTS = {"pending": ("待发放", applications.pending_applications)
 MAX_TEXT = 200
 
 
-@bp.app_template_filter("application_state")
-def application_state(state: str) -> str:
-    return ApplicationState(state).label
-
-
-@bp.app_template_filter("request_state")
-def request_state(state: str) -> str:
-    return RequestState(state).label
+bp.add_app_template_filter(lambda state: ApplicationState(state).label, "application_state")
+bp.add_app_template_filter(lambda state: RequestState(state).label, "request_state")
 
 
 @bp.route("/")
@@ -160,18 +154,12 @@ def _receipts(overdue: bool):
 
 # ── 即将到期: the dashboard's deadline counts, each a list of its own, the soonest first ───────────
 
-@bp.route("/deadlines/use")
-def use_deadlines():  # 备案 15 天内到期
-    return _deadlines(deadlines.use_ending, 0, "备案日期")
+DEADLINES = {"use": (deadlines.use_ending, 0, "备案日期"), "submit": (deadlines.submit_ending, 1, "出口日期")}
 
 
-@bp.route("/deadlines/submit")
-def submit_deadlines():  # 交单 15 天内到期
-    return _deadlines(deadlines.submit_ending, 1, "出口日期")
-
-
-def _deadlines(of, which: int, start: str):
-    settings = get_db().settings
+@bp.route("/deadlines/<any(use, submit):kind>")
+def deadline_list(kind):  # 备案 / 交单 15 天内到期
+    (of, which, start), settings = DEADLINES[kind], get_db().settings
     return show("bureau/deadlines.html", "bureau/_deadline_rows.html", of(actor(), settings),
                 ListArgs.from_request(source=request.args), title=dashboard.deadline_labels(settings)[which],
                 start_label=start)
@@ -206,8 +194,7 @@ def write_off(number):  # 核销: 收汇金额 / 收汇日期 (/ 差额原因), 
 
 
 def _write_off_answer(number):
-    """(result, question): 核销 asks 是否进行核销？ first (a page of its own without JavaScript), and
-    writes only on 确定; 取消 (or any other button) shows the typed values again, nothing changed."""
+    """(result, question): 是否进行核销？ first (also without JavaScript); 确定 writes; 取消 changes nothing."""
     which = pressed("confirmed", "edit") or "write_off"
     if which == "edit":
         return None, None
