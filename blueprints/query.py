@@ -68,10 +68,6 @@ class Editor:
         return Condition(self.field, self.op, self.value, self.value2, self.join)
 
 
-def _name_of(table: str, code: str) -> str | None:
-    return codes.name_of(get_session(), table, code)
-
-
 def _screen(query: Query, editor: Editor, *, errors=None, results=None, fragment=None, status=200,
             push_url=None, **rows):
     fields = queries.fields_for(query.business, actor())
@@ -88,7 +84,7 @@ def _screen(query: Query, editor: Editor, *, errors=None, results=None, fragment
 
 
 def _describe(fields):
-    return lambda c: c.describe(fields, _name_of)
+    return lambda c: c.describe(fields, lambda table, code: codes.name_of(get_session(), table, code))
 
 
 def _changed(query: Query, editor: Editor):
