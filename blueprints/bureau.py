@@ -1,9 +1,6 @@
-"""外汇局: 发单 (发放 / 驳回 / 领取), 权限审批, 交单接收, 核销, 挂失, 注销 (DESIGN §1, §2; manual §10.1, §10.4).
-
-Each route parses the request, calls one domain function (db.workflow, db.accounts) and renders the
-page, or for htmx only the part that changed. The domain says what went wrong, in Chinese; the page
-shows it where the officer acted.
-"""
+"""外汇局: 发单 (发放 / 驳回 / 领取), 权限审批, 交单接收, 核销, 挂失, 注销, 即将到期 (manual §10.1, §10.4).
+Each route parses the request, calls one domain function (db.workflow, db.accounts) and renders the page,
+or for htmx only the part that changed; the domain says what went wrong, in Chinese, where the officer acted."""
 from datetime import timedelta
 
 from flask import Blueprint, abort, render_template, request, url_for
@@ -157,8 +154,10 @@ def _receipts(overdue: bool):
 DEADLINES = {"use": (deadlines.use_ending, 0, "备案日期"), "submit": (deadlines.submit_ending, 1, "出口日期")}
 
 
-@bp.route("/deadlines/<any(use, submit):kind>")
+@bp.route("/deadlines/<kind>")
 def deadline_list(kind):  # 备案 / 交单 15 天内到期
+    if kind not in DEADLINES:
+        abort(404)
     (of, which, start), settings = DEADLINES[kind], get_db().settings
     return show("bureau/deadlines.html", "bureau/_deadline_rows.html", of(actor(), settings),
                 ListArgs.from_request(source=request.args), title=dashboard.deadline_labels(settings)[which],
