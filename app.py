@@ -8,7 +8,7 @@ from blueprints import _auth as auth_setup
 from blueprints import _errors, _http, _lifetime, _nav, _requestlog, health, register_blueprints
 from db.engine import Database
 from db.engine import init_app as init_db
-from db.rules import Settings
+from db.rules import Policy
 
 csrf = CSRFProtect()
 htmx = HTMX()
@@ -25,7 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["DATABASE_URL"] = app.config["DATABASE_URL"] or settings.sqlite_url(instance)
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or settings.secret_key(instance)
 
-    init_db(app, app.config.get("DATABASE") or Database(app.config["DATABASE_URL"], Settings.from_config(app.config),
+    init_db(app, app.config.get("DATABASE") or Database(app.config["DATABASE_URL"], Policy.from_config(app.config),
                                                         threads=int(app.config["THREADS"]),
                                                         pool_timeout=float(app.config["POOL_TIMEOUT"])))
     _requestlog.init_app(app)  # first: every request gets its id and its log line

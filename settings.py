@@ -25,6 +25,7 @@ class Defaults:
     SUBMIT_PERIOD_DAYS = 60  # a used form should be submitted within this many days of 出口日期
     RECEIVE_ALERT_DAYS = 3  # a submission not received after this many days is flagged (manual §10.4)
     DEADLINE_WARNING_DAYS = 15  # dashboards warn this many days before a deadline
+    WRITE_OFF_TOLERANCE = 5  # 核销: a 收汇金额 further than this many percent from 总价 needs a 差额原因
     LOGIN_MAX_FAILURES = 5  # wrong passwords in a row before the card must wait
     LOGIN_DELAY_SECONDS = 60  # the first wait; it doubles with every further wrong password
     LOGIN_DELAY_MAX_SECONDS = 3600  # the longest wait

@@ -73,7 +73,10 @@ class ListArgs:
 
 
 def page_of(stmt, args: ListArgs, *, descending: bool = False) -> Page:
-    """The page of `stmt` that `args` asks for; keys become ids for a list keyed by id."""
+    """The page of `stmt` that `args` asks for; keys become ids for a list keyed by id. A list with an
+    order of its own (db.deadlines: the soonest first) pages itself by its own key."""
+    if hasattr(stmt, "page"):
+        return stmt.page(get_session(), after=args.after, before=args.before)
     numeric = queries.key_of(stmt).type.python_type is int
     key = (lambda v: whole(v)) if numeric else (lambda v: v)
     return queries.page(get_session(), stmt, after=key(args.after), before=key(args.before), descending=descending)

@@ -80,3 +80,12 @@ def init_app(app):
     app.add_template_filter(lambda x: "" if x is None else f"{x.normalize():f}", "num")  # 1850, not 1.85E+3
     app.add_template_filter(lambda x: "" if x is None else f"{x:,.2f}", "money")
     app.add_template_filter(lambda t: clock.local(t).strftime("%Y-%m-%d %H:%M") if t else "", "moment")
+    app.add_template_filter(_currency, "currency")
+
+
+def _currency(code: str | None) -> str:
+    """币制 by its name (美元), from the code table; an unknown code is shown as it is."""
+    from db import codes
+    from db.engine import get_session
+
+    return (codes.name_of(get_session(), "currency", code) or code or "") if code else ""

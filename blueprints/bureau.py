@@ -1,9 +1,6 @@
-"""外汇局: 发单 (发放 / 驳回 / 领取), 权限审批, 交单接收, 核销, 挂失, 注销 (DESIGN §1, §2; manual §10.1, §10.4).
-
-Each route parses the request, calls one domain function (db.workflow, db.accounts) and renders the
-page, or for htmx only the part that changed. The domain says what went wrong, in Chinese; the page
-shows it where the officer acted.
-"""
+"""外汇局: 发单 (发放 / 驳回 / 领取), 权限审批, 交单接收, 核销, 挂失, 注销, 即将到期 (manual §10.1, §10.4).
+Each route parses the request, calls one domain function (db.workflow, db.accounts) and renders the page,
+or for htmx only the part that changed; the domain says what went wrong, in Chinese, where the officer acted."""
 from datetime import timedelta
 
 from flask import Blueprint, abort, render_template, request, url_for
@@ -13,7 +10,7 @@ from blueprints._htmx import pressed, render, wants_fragment
 from blueprints._lists import ListArgs, form_names, page_of, show, typed
 from blueprints.forms import detail_or_404, walk
 from blueprints.portal import dashboard_context
-from db import accounts, applications, clock, details, lists, workflow
+from db import accounts, applications, clock, dashboard, deadlines, details, lists, workflow
 from db.engine import get_db, get_session
 from db.lists import candidates
 from db.models import ApplicationState, CardKind, RequestState
@@ -25,18 +22,11 @@ bp.before_request(require(CardKind.BUREAU, fx=True))
 
 APPLICATION_LISTS = {"pending": ("待发放", applications.pending_applications),
                      "uncollected": ("待领取纸质单证", applications.uncollected_applications)}
-CANCEL_REASONS = ("全额退关", "填错")  # 注销 (DESIGN §2); anything else is typed as 其他原因
 MAX_TEXT = 200
 
 
-@bp.app_template_filter("application_state")
-def application_state(state: str) -> str:
-    return ApplicationState(state).label
-
-
-@bp.app_template_filter("request_state")
-def request_state(state: str) -> str:
-    return RequestState(state).label
+bp.add_app_template_filter(lambda state: ApplicationState(state).label, "application_state")
+bp.add_app_template_filter(lambda state: RequestState(state).label, "request_state")
 
 
 @bp.route("/")
@@ -159,6 +149,21 @@ def _receipts(overdue: bool):
     )
 
 
+# ── 即将到期: the dashboard's deadline counts, each a list of its own, the soonest first ───────────
+
+DEADLINES = {"use": (deadlines.use_ending, 0, "备案日期"), "submit": (deadlines.submit_ending, 1, "出口日期")}
+
+
+@bp.route("/deadlines/<kind>")
+def deadline_list(kind):  # 备案 / 交单 15 天内到期
+    if kind not in DEADLINES:
+        abort(404)
+    (of, which, start), settings = DEADLINES[kind], get_db().settings
+    return show("bureau/deadlines.html", "bureau/_deadline_rows.html", of(actor(), settings),
+                ListArgs.from_request(source=request.args), title=dashboard.deadline_labels(settings)[which],
+                start_label=start)
+
+
 # ── 核销: a received submission, its declaration, 收汇金额 and 收汇日期 ─────────────────────────────
 
 @bp.route("/write_offs")
@@ -170,13 +175,11 @@ def write_offs():  # 已接收待核销
 
 
 @bp.route("/write_offs/<number>", methods=["GET", "POST"])
-def write_off(number):  # 核销
-    me, db, result = actor(), get_db(), None
+def write_off(number):  # 核销: 收汇金额 / 收汇日期 (/ 差额原因), 是否进行核销？, 确定
+    me, db = actor(), get_db()
     if not valid_number(number, db.settings):
         abort(404)
-    if request.method == "POST":
-        result = workflow.write_off(db=db, actor=me, number=number, amount=typed(request.form, "amount", 30),
-                                    collected_on=typed(request.form, "collected_on"))
+    result, question = _write_off_answer(number) if request.method == "POST" else (None, None)
     detail = detail_or_404(number)
     done = bool(result and result.ok)
     refusal = None if done else why_not(Action.WRITE_OFF, me, detail.form, detail.declaration, db.settings)
@@ -185,8 +188,19 @@ def write_off(number):  # 核销
     tab = "form" if done else request.args.get("tab", "declaration")  # the declaration beside the amounts
     fragment = "bureau/_write_off.html" if request.method == "POST" else "forms/_tab.html"
     return render("bureau/write_off.html", fragment, detail=detail, walk=route, tab=tab, result=result,
-                  refusal=refusal, typed=request.form, oob=done and wants_fragment(),
-                  status=422 if result and not result.ok else 200)
+                  question=question, refusal=refusal, typed=request.form, oob=done and wants_fragment(),
+                  tolerance=db.settings.write_off_tolerance, status=422 if result and not result.ok else 200)
+
+
+def _write_off_answer(number):
+    """(result, question): 是否进行核销？ first (also without JavaScript); 确定 writes; 取消 changes nothing."""
+    which = pressed("confirmed", "edit") or "write_off"
+    if which == "edit":
+        return None, None
+    act = workflow.write_off if which == "confirmed" else workflow.check_write_off
+    answer = act(db=get_db(), actor=actor(), number=number, amount=typed(request.form, "amount", 30),
+                 collected_on=typed(request.form, "collected_on"), reason=typed(request.form, "reason", MAX_TEXT))
+    return (None, answer) if answer.ok and which == "write_off" else (answer, None)
 
 
 # ── 挂失 / 注销: any enterprise's form, by its 核销单号, with a reason ─────────────────────────────
@@ -206,12 +220,9 @@ def cancel():  # 注销
 
 
 def _reason(kind: str, source) -> str:
-    """注销 offers 全额退关 and 填错 (with an optional note) or a reason typed in full."""
+    """挂失: the reason typed; 注销: 全额退关 / 填错 (with a note) or 其他原因 typed (db.workflow)."""
     text = typed(source, "reason", MAX_TEXT)
-    choice = source.get("reason_choice", "") if kind == "cancel" else ""
-    if choice in CANCEL_REASONS:
-        return f"{choice}：{text}" if text else choice
-    return text
+    return workflow.cancel_reason(source.get("reason_choice", ""), text) if kind == "cancel" else text
 
 
 def _close(kind: str):
@@ -236,5 +247,5 @@ def _close(kind: str):
         refusal = why_not(action, me, detail.form, detail.declaration, db.settings)
     return render("bureau/close.html", "bureau/_close.html", kind=kind, action=action, number=number,
                   detail=detail, message=message, refusal=refusal, result=result, confirming=confirming,
-                  reason=reason, typed=source, reasons=CANCEL_REASONS,
+                  reason=reason, typed=source, reasons=workflow.CANCEL_REASONS,
                   status=422 if result and not result.ok else 200)

@@ -56,8 +56,11 @@ def cards():  # 操作员卡: 出口收汇权限, 申请开通 / 申请延期
         if result.ok and not wants_fragment():
             flash(result.message)
             return redirect(url_for(".cards"), 303)
-    pg = page_of(accounts.operator_cards(actor()), ListArgs.from_request(source=request.args))
+    args = ListArgs.from_request("show", source=request.args)
+    show = args["show"] if args["show"] in accounts.CARD_WATCHES else ""
+    pg = page_of(accounts.operator_cards(actor(), show), args)
     requests = accounts.latest_requests(get_session(), [card.id for card in pg.rows])
     return render("legal/cards.html", "legal/_cards.html", page=pg, requests=requests, result=result,
+                  show=show, shown_label=accounts.CARD_WATCHES.get(show, ""),
                   today=clock.today(), request_label=lambda s: RequestState(s).label,
                   status=422 if result and not result.ok else 200)

@@ -4,7 +4,7 @@ from flask_login import login_required
 
 from blueprints._auth import actor
 from blueprints._nav import subsystems
-from db import codes, dashboard
+from db import accounts, codes, dashboard
 from db.engine import get_db, get_session
 from db.models import Card, CardKind, Enterprise
 
@@ -16,10 +16,11 @@ LINKS = {
                         "submit": "enterprise.submit_list", "unreceived": "enterprise.unreceived",
                         "use_deadline": "enterprise.register_deadlines",
                         "submit_deadline": "enterprise.submit_deadlines"},
-    CardKind.LEGAL: {"register": "legal.forms", "submit": "legal.forms"},
+    CardKind.LEGAL: {f"cards_{key}": ("legal.cards", {"show": key}) for key in accounts.CARD_WATCHES},
     CardKind.BUREAU: {"applications": "bureau.applications", "permissions": "bureau.permissions",
                       "receipts": "bureau.receipts", "unreceived": "bureau.unreceived",
-                      "write_offs": "bureau.write_offs"},
+                      "write_offs": "bureau.write_offs", "use_deadline": ("bureau.deadline_list", {"kind": "use"}),
+                      "submit_deadline": ("bureau.deadline_list", {"kind": "submit"})},
     CardKind.CUSTOMS: {"registered": "customs.registered", "revocations": "customs.revocations",
                        "to_release": "customs.declarations", "to_close": "customs.to_close",
                        "to_slip": "customs.to_slip", "supplement": "customs.supplements",
@@ -33,15 +34,21 @@ def dashboard_context() -> dict:
     me = actor()
     board = dashboard.build(get_session(), me, get_db().settings)
     views = current_app.view_functions
-    links = {key: url_for(endpoint) for key, endpoint in LINKS[me.kind].items() if endpoint in views}
+    links = {key: url_for(name, **args) for key, (name, args) in
+             ((key, _endpoint(to)) for key, to in LINKS[me.kind].items()) if name in views}
     return {"board": board, "links": links}
+
+
+def _endpoint(to) -> tuple[str, dict]:
+    """A link: an endpoint, or (endpoint, its URL arguments)."""
+    return to if isinstance(to, tuple) else (to, {})
 
 
 @bp.route("/")
 @login_required
 def home():
     me = actor()
-    context = dashboard_context() if me.has_permission() else {}
+    context = dashboard_context() if me.has_permission() else {"grey": accounts.grey(get_session(), me)}
     return render_template("portal/home.html", subsystems=subsystems(me), fx_allowed=me.has_permission(), **context)
 
 

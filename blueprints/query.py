@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, g, redirect, request, stream_with_
 
 from blueprints import _exports, exercises
 from blueprints._auth import actor, require
-from blueprints._htmx import render, wants_fragment
+from blueprints._htmx import go, render, wants_fragment
 from blueprints._lists import ListArgs, form_names, page_of, whole
 from blueprints.forms import detail_or_404, walk
 from db import codes, queries
@@ -68,10 +68,6 @@ class Editor:
         return Condition(self.field, self.op, self.value, self.value2, self.join)
 
 
-def _name_of(table: str, code: str) -> str | None:
-    return codes.name_of(get_session(), table, code)
-
-
 def _screen(query: Query, editor: Editor, *, errors=None, results=None, fragment=None, status=200,
             push_url=None, **rows):
     fields = queries.fields_for(query.business, actor())
@@ -88,7 +84,7 @@ def _screen(query: Query, editor: Editor, *, errors=None, results=None, fragment
 
 
 def _describe(fields):
-    return lambda c: c.describe(fields, _name_of)
+    return lambda c: c.describe(fields, lambda table, code: codes.name_of(get_session(), table, code))
 
 
 def _changed(query: Query, editor: Editor):
@@ -117,20 +113,44 @@ def search():  # 组合查询
     if "pick" in args:  # another 查询项目 (or business) chosen: its operators and value box
         return _screen(query, editor, fragment="query/_conditions.html")
     if "add" in args:  # 条件设定
-        editor.op, editor.value, editor.value2 = (args.get(k, "")[:1000] for k in ("no", "nv", "nw"))
-        if not query.conditions:
-            editor.join = "and"
-        wanted = Condition(args.get("nf", "")[:40], editor.op, editor.value, editor.value2, editor.join)
-        editor.error = queries.condition_error(wanted, fields, get_session())
-        if len(query.conditions) >= MAX_CONDITIONS:
-            editor.error = f"条件最多 {MAX_CONDITIONS} 个，请删除一些条件"
+        _write(query, editor, fields)
         if editor.error is None:
             query.conditions.append(editor.condition())
             return _changed(query, Editor(editor.field, join=editor.join))
         return _screen(query, editor, fragment="query/_conditions.html", status=422)
     if "run" in args:  # 开始查找
-        return _results(query, editor)
+        return _run(query, editor, fields)
     return _screen(query, editor, fragment="query/_screen.html")
+
+
+def _write(query: Query, editor: Editor, fields) -> None:
+    """The condition typed in 定义多重条件 (运算符, 值), checked: `editor.error` says what is wrong."""
+    args = request.args
+    editor.op, editor.value, editor.value2 = (args.get(k, "")[:1000] for k in ("no", "nv", "nw"))
+    if not query.conditions:
+        editor.join = "and"
+    wanted = Condition(args.get("nf", "")[:40], editor.op, editor.value, editor.value2, editor.join)
+    editor.error = queries.condition_error(wanted, fields, get_session())
+    if len(query.conditions) >= MAX_CONDITIONS:
+        editor.error = f"条件最多 {MAX_CONDITIONS} 个，请删除一些条件"
+
+
+def _typed(spec) -> bool:
+    """A 值 typed by hand (a text box), not a choice a list always holds."""
+    return not (spec.kind == "choice" or (spec.code_table and spec.code_table != "district"))
+
+
+def _run(query: Query, editor: Editor, fields):
+    """开始查找. A 值 typed without 条件设定 is never dropped: it becomes a condition (the screen
+    shows it in 查询条件), or, when it is wrong, the screen says it was not set and why."""
+    if not (request.args.get("nv", "").strip() and _typed(fields[editor.field])):
+        return _results(query, editor)
+    _write(query, editor, fields)
+    if editor.error is None:
+        query.conditions.append(editor.condition())
+        return go(url_for("query.search", **query.args(run=1)))
+    unset = f"所填的值“{editor.value[:40]}”未设为条件：{editor.error}。请改正后按条件设定，或清空值再开始查找"
+    return _screen(query, editor, results={"unset": unset}, fragment="query/_results.html", status=422)
 
 
 def _results(query: Query, editor: Editor):
@@ -144,7 +164,7 @@ def _results(query: Query, editor: Editor):
     if not keys.keys:  # a run, not a turn of the page
         exercises.note_query(query.business, query.conditions)
     page = page_of(stmt, keys)
-    context = {"page": page, "link": _link(query), "pager_endpoint": "query.search",
+    context = {"page": page, "link": _link(query, keys.keys), "pager_endpoint": "query.search",
                "pager_args": query.args(run=1), **list_context_for(query, page)}
     if wants_fragment() and keys.keys:  # 下一页 / 上一页 swap the rows only
         return render("query/search.html", _rows_template(query), **context)
@@ -167,8 +187,9 @@ def list_context_for(query: Query, page) -> dict:
     return context
 
 
-def _link(query: Query):
-    return lambda number: url_for(query.detail_endpoint, number=number, **query.args())
+def _link(query: Query, keys: dict):
+    """A row's page, carrying the result's page (its key), so that 返回列表 returns to it."""
+    return lambda number: url_for(query.detail_endpoint, number=number, **query.args(**keys))
 
 
 @bp.route("/forms/<number>")
@@ -199,9 +220,10 @@ def _detail(query: Query, detail, key: str, default_tab: str):
     except QueryError:
         stmt = None  # a hand-edited URL: the page still shows, without 上一单 / 下一单
     if stmt is not None:
-        keep_tab = {"tab": tab} if tab != default_tab else {}
-        route = walk(stmt, key, lambda n: url_for(query.detail_endpoint, number=n, **query.args(**keep_tab)),
-                     back=url_for("query.search", **query.args(run=1)))
+        keys = ListArgs.from_request(source=request.args).keys  # the result's page it came from
+        keep = {"tab": tab, **keys} if tab != default_tab else keys
+        route = walk(stmt, key, lambda n: url_for(query.detail_endpoint, number=n, **query.args(**keep)),
+                     back=url_for("query.search", **query.args(run=1, **keys)))
     return render("query/detail.html", "query/_tab.html", detail=detail, tab=tab, route=route)
 
 

@@ -4,7 +4,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, exists, update
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -372,9 +372,50 @@ def decide_permission(*, db: Database, actor: Actor, request_id, grant: bool, ex
     return Result(True, f"已批准，有效期至 {until:%Y-%m-%d}" if grant else "已拒绝")
 
 
-def operator_cards(actor: Actor):
-    """The operator cards of the legal person's enterprise (法人卡: 操作员卡 and their permission), by id."""
-    return select(Card).where(Card.enterprise_id == actor.enterprise_id, Card.kind == CardKind.OPERATOR)
+EXPIRING_DAYS = 30
+# 法人卡's own work: which of its operator cards need a 开通 / 延期, or wait for the bureau
+CARD_WATCHES = {"expired": "出口收汇权限已到期的操作员卡",
+                "expiring": f"出口收汇权限 {EXPIRING_DAYS} 天内到期的操作员卡",
+                "unopened": "出口收汇权限未开通的操作员卡",
+                "pending": "申请待外汇局审批的操作员卡"}
+
+
+def _pending_request():
+    return exists().where(PermissionRequest.card_id == Card.id, PermissionRequest.state == RequestState.PENDING)
+
+
+def operator_cards(actor: Actor, show: str = ""):
+    """The operator cards of the legal person's enterprise (法人卡: 操作员卡 and their permission), by id;
+    `show` (a key of CARD_WATCHES) keeps only those in that case: the list its dashboard count opens."""
+    stmt = select(Card).where(Card.enterprise_id == actor.enterprise_id, Card.kind == CardKind.OPERATOR)
+    today = clock.today()
+    narrow = {"expired": lambda: Card.permission_expires < today,
+              "expiring": lambda: Card.permission_expires.between(today, today + timedelta(days=EXPIRING_DAYS)),
+              "unopened": lambda: Card.permission_expires.is_(None),
+              "pending": _pending_request}.get(show)
+    return stmt.where(narrow()) if narrow else stmt
+
+
+@dataclass(frozen=True)
+class Grey:
+    """Why an enterprise card's 出口收汇 is grey: never opened, or expired on a day; and the request
+    that already waits for the bureau, if one does."""
+
+    expired_on: date | None
+    pending: PermissionRequest | None
+
+    @property
+    def never_opened(self) -> bool:
+        return self.expired_on is None
+
+
+def grey(session: Session, actor: Actor) -> Grey | None:
+    """None when the card's 出口收汇 works."""
+    if actor.has_permission():
+        return None
+    pending = session.exec(select(PermissionRequest).where(
+        PermissionRequest.card_id == actor.card_id, PermissionRequest.state == RequestState.PENDING)).first()
+    return Grey(actor.permission_expires, pending)
 
 
 def latest_requests(session: Session, card_ids: list[int]) -> dict[int, PermissionRequest]:

@@ -19,7 +19,7 @@ from db.models import (
     PermissionRequest,
     RequestState,
 )
-from db.rules import Settings
+from db.rules import Policy
 from db.transaction import as_id
 
 
@@ -49,7 +49,7 @@ def pending_permissions():  # 待审批
     return select(PermissionRequest).where(PermissionRequest.state == RequestState.PENDING)
 
 
-def next_form_number(session: Session, settings: Settings) -> str:
+def next_form_number(session: Session, settings: Policy) -> str:
     """The number the next 发放 starts from (the bureau's stock continues after the last one issued)."""
     stock = session.get(NumberStock, 1)
     first = stock.next_number if stock else settings.first_form_number

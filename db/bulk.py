@@ -32,7 +32,7 @@ STATES = [(FormState.ISSUED, 20), (FormState.REGISTERED, 15), (FormState.REVOKIN
 USED_STATES = {FormState.USED, FormState.SUBMITTED, FormState.WRITTEN_OFF}
 EMPTY_FORM = {"application_id": None, "port_code": None, "registered_on": None, "submitted_at": None,
               "received_at": None, "written_off_on": None, "collected_amount": None, "collected_on": None,
-              "closed_reason": None, "version": 1}
+              "difference_reason": None, "closed_reason": None, "version": 1}
 CURRENCIES = ["502", "502", "502", "110", "300", "142"]
 TRADE_MODES = ["0110", "0110", "0214", "0615"]
 SETTLEMENTS = ["2", "2", "6", "4"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from db import applications, lists, lockout, tally
+from db import accounts, applications, deadlines, lists, lockout, tally
 from db.actor import Actor
 from db.models import (
     AuditEvent,
@@ -16,7 +16,7 @@ from db.models import (
     FormState,
 )
 from db.queries import bounded_count, within
-from db.rules import Action, Settings
+from db.rules import Action, Policy
 
 LATEST = 8
 
@@ -52,16 +52,17 @@ class Dashboard:
     latest: list[AuditEvent] = field(default_factory=list)
 
 
-def build(session: Session, actor: Actor, settings: Settings) -> Dashboard:
-    board = Dashboard(by_state=_by_state(session, actor), latest=_latest(session, actor))
+def build(session: Session, actor: Actor, settings: Policy) -> Dashboard:
+    by_state = [] if actor.kind is CardKind.LEGAL else _by_state(session, actor)  # forms it cannot act on
+    board = Dashboard(by_state=by_state, latest=_latest(session, actor))
     for watch in watches(actor, settings):
         (board.deadlines if watch.deadline else board.waiting).append(watch.count(session))
     return board
 
 
-def watches(actor: Actor, settings: Settings) -> list[Watch]:
+def watches(actor: Actor, settings: Policy) -> list[Watch]:
     """What the card's dashboard counts, each the select() of the list its link opens."""
-    return {CardKind.OPERATOR: _operator, CardKind.LEGAL: _operator, CardKind.BUREAU: _bureau,
+    return {CardKind.OPERATOR: _operator, CardKind.LEGAL: _legal, CardKind.BUREAU: _bureau,
             CardKind.CUSTOMS: _customs, CardKind.ADMIN: _admin}[actor.kind](actor, settings)
 
 
@@ -76,14 +77,25 @@ def _operator(actor, settings) -> list[Watch]:
     ]
 
 
-def _deadlines(actor, settings) -> list[Watch]:
+def deadline_labels(settings) -> tuple[str, str]:
     warn = settings.deadline_warning_days
+    return (f"备案 {warn} 天内到期（{settings.use_period_days} 天使用期）",
+            f"交单 {warn} 天内到期（出口后 {settings.submit_period_days} 天）")
+
+
+def _deadlines(actor, settings) -> list[Watch]:
+    use, submit = deadline_labels(settings)
     return [
-        Watch("use_deadline", f"备案 {warn} 天内到期（{settings.use_period_days} 天使用期）",
-              lists.near_use_end(actor, settings), deadline=True),
-        Watch("submit_deadline", f"交单 {warn} 天内到期（出口后 {settings.submit_period_days} 天）",
-              lists.near_submit_end(actor, settings), deadline=True),
+        Watch("use_deadline", use, lists.near_use_end(actor, settings), deadline=True),
+        Watch("submit_deadline", submit, lists.near_submit_end(actor, settings), deadline=True),
     ]
+
+
+def _legal(actor, settings) -> list[Watch]:
+    """法人卡: its operator cards that need it (开通 / 延期) or wait for the bureau, each the list the
+    操作员卡 screen shows for that case; not the operators' forms, which it cannot act on."""
+    return [Watch(f"cards_{key}", label, accounts.operator_cards(actor, key))
+            for key, label in accounts.CARD_WATCHES.items()]
 
 
 def _bureau(actor, settings) -> list[Watch]:
@@ -94,7 +106,11 @@ def _bureau(actor, settings) -> list[Watch]:
         Watch("unreceived", f"交单超过 {settings.receive_alert_days} 天未接收",
               lists.unreceived(actor, settings)),
         Watch("write_offs", "已接收待核销", lists.candidates(actor, Action.WRITE_OFF, settings)),
-        *_deadlines(actor, settings),
+        # the very lists the bureau's 即将到期 screens show (db.deadlines), soonest first
+        Watch("use_deadline", deadline_labels(settings)[0], deadlines.use_ending(actor, settings).stmt,
+              deadline=True),
+        Watch("submit_deadline", deadline_labels(settings)[1], deadlines.submit_ending(actor, settings).stmt,
+              deadline=True),
     ]
 
 

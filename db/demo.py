@@ -17,7 +17,7 @@ from sqlmodel import SQLModel, select
 from db import manual, seed
 from db.engine import Database
 from db.models import Card, CardKind
-from db.rules import Settings
+from db.rules import Policy
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def tables():
     return list(SQLModel.metadata.sorted_tables)
 
 
-def seeded_rows(settings: Settings, trainees: int) -> dict[str, list[dict]]:
+def seeded_rows(settings: Policy, trainees: int) -> dict[str, list[dict]]:
     """Seed a scratch database in a child process and read its rows, table by table."""
     with tempfile.TemporaryDirectory(prefix="eportfx-demo-") as tmp:
         path = Path(tmp) / "demo.db"
@@ -135,7 +135,7 @@ def _append_only(conn, is_sqlite: bool, *, on: bool) -> None:
 def _seed_scratch(path: str, trainees: int, settings: str) -> None:
     from db import migrate
 
-    scratch = Database(f"sqlite:///{path}", Settings(**json.loads(settings)))
+    scratch = Database(f"sqlite:///{path}", Policy(**json.loads(settings)))
     migrate.init_db(scratch)
     seed.seed_demo(scratch)
     seed.seed_trainees(scratch, trainees)

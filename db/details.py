@@ -7,7 +7,7 @@ from db import codes
 from db.actor import Actor
 from db.models import AuditEvent, Declaration, DeclarationLine, Enterprise, Form, FormState
 from db.queries import scope_forms
-from db.rules import Settings, receipt_overdue, submit_deadline, use_deadline
+from db.rules import SLIP_ADVICE, Policy, awaits_slip, receipt_overdue, submit_deadline, use_deadline
 from db.status import status_columns
 
 
@@ -19,7 +19,7 @@ class FormDetail:
     lines: list[DeclarationLine] = field(default_factory=list)
     history: list[AuditEvent] = field(default_factory=list)
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # code table → {code: name}
-    settings: Settings | None = None
+    settings: Policy | None = None
 
     @property
     def status(self) -> dict[str, str]:
@@ -44,6 +44,11 @@ class FormDetail:
         return self.submit_deadline if self.form.state == FormState.USED else None
 
     @property
+    def slip_advice(self) -> str | None:
+        """§10.3 case 2's advice, while the form waits for its 结汇联."""
+        return SLIP_ADVICE if awaits_slip(self.form, self.declaration) else None
+
+    @property
     def receipt_overdue(self) -> bool:
         return receipt_overdue(self.form, self.settings)
 
@@ -51,7 +56,7 @@ class FormDetail:
         return self.names.get(table, {}).get(code or "", "")
 
 
-def load(session: Session, actor: Actor, number: str, settings: Settings) -> FormDetail | None:
+def load(session: Session, actor: Actor, number: str, settings: Policy) -> FormDetail | None:
     """The form if `actor` may see it; None when it does not exist or is not theirs (both read as 404)."""
     form = session.exec(scope_forms(select(Form).where(Form.number == (number or "")[:20]), actor)).first()
     if form is None:

@@ -6,13 +6,13 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from db.rules import Settings
+from db.rules import Policy
 
 
 class Database:
-    def __init__(self, url: str, settings: Settings | None = None, *, threads: int = 4, pool_timeout: float = 10):
+    def __init__(self, url: str, settings: Policy | None = None, *, threads: int = 4, pool_timeout: float = 10):
         self.url = url
-        self.settings = settings or Settings()
+        self.settings = settings or Policy()
         self.is_sqlite = url.startswith("sqlite")
         # a connection for every server thread and as many again for commands and bursts: a request
         # holds one connection at a time (see write), so a thread never waits for the pool

@@ -7,10 +7,10 @@ from sqlalchemy import or_
 
 from db import clock
 from db.models import Card
-from db.rules import Settings
+from db.rules import Policy
 
 
-def delay_after(failures: int, settings: Settings) -> timedelta | None:
+def delay_after(failures: int, settings: Policy) -> timedelta | None:
     """How long the card waits after `failures` wrong passwords in a row: none below the limit, then
     `login_delay_seconds`, doubling with every further failure up to `login_delay_max_seconds`."""
     over = failures - settings.login_max_failures

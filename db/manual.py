@@ -19,7 +19,7 @@ SECTIONS = {
     "legal.home": "10.1", "legal.forms": "9", "legal.cards": "10.1",
     "bureau.home": "2", "bureau.applications": "4", "bureau.application": "4", "bureau.permissions": "10.1",
     "bureau.permission": "10.1", "bureau.receipts": "10.4", "bureau.unreceived": "10.4", "bureau.write_offs": "2",
-    "bureau.write_off": "2", "bureau.lost": "8", "bureau.cancel": "2",
+    "bureau.write_off": "2", "bureau.lost": "8", "bureau.cancel": "2", "bureau.deadline_list": "2",
     "customs.home": "2", "customs.registered": "5.1", "customs.expiring": "5.1", "customs.verify": "2",
     "customs.verify_form": "2", "customs.form": "2", "customs.declarations": "2", "customs.to_close": "2",
     "customs.to_slip": "10.3", "customs.slipped": "10.3", "customs.revocations": "10.2",

@@ -202,6 +202,7 @@ class Form(SQLModel, table=True):
         query_index("ix_form_port_state_number", "form", "port_code", "state", "number"),
         query_index("ix_form_state_number", "form", "state", "number", "received_at"),
         Index("ix_form_state_registered", "state", "registered_on"),
+        Index("ix_form_state_registered_number", "state", "registered_on", "number"),  # 即将到期, soonest first
         Index("ix_form_state_submitted", "state", "submitted_at"),
         query_index("ix_form_issued_number", "form", "issued_on", "number"),
         Index("ix_form_enterprise_issued_number", "enterprise_id", "issued_on", "number"),
@@ -221,6 +222,7 @@ class Form(SQLModel, table=True):
     written_off_on: date | None = None  # 核销日期
     collected_amount: Decimal | None = Field(default=None, sa_column=money())  # 收汇金额
     collected_on: date | None = None  # 收汇日期
+    difference_reason: str | None = Field(default=None, max_length=200)  # 差额原因 (核销 beyond the tolerance)
     closed_reason: str | None = Field(default=None, max_length=200)  # why lost or cancelled
     version: int = 1  # bumped by every change: an update that finds another version lost a race
     updated_at: datetime

@@ -16,8 +16,9 @@ from db.models import FormState as S
 
 
 @dataclass(frozen=True)
-class Settings:
-    """The business settings the rules need (from the app's EPORTFX_* settings)."""
+class Policy:
+    """The business policy the rules apply: periods, limits, tolerances (from the EPORTFX_* settings;
+    `Database.settings` holds the one in force)."""
 
     form_number_width: int = 9
     first_form_number: int = 286000001
@@ -29,10 +30,11 @@ class Settings:
     login_max_failures: int = 5
     login_delay_seconds: int = 60
     login_delay_max_seconds: int = 3600
+    write_off_tolerance: float = 5.0  # percent: 核销 further from 总价 than this needs a 差额原因
 
     @classmethod
-    def from_config(cls, config) -> "Settings":
-        return cls(**{name: int(config[name.upper()]) for name in cls.__dataclass_fields__})
+    def from_config(cls, config) -> "Policy":
+        return cls(**{name: f.type(config[name.upper()]) for name, f in cls.__dataclass_fields__.items()})
 
 
 class Action(StrEnum):
@@ -92,6 +94,8 @@ RULES: dict[Action, Rule] = {
 NO_RIGHT = "本卡无权进行此操作"
 NO_PERMISSION = "本卡没有出口收汇权限或权限已过期，请使用法人卡向外汇局申请开通或延期"
 CHANGED = "该核销单的状态已被他人改变，请重新查找后再操作"
+# §10.3 case 2, in the manual's words: 已用 and 结关, but no 结汇联 reached the system
+SLIP_ADVICE = "请拨打 010-65195656 热线，如热线查询内网无数据，请用户与申报海关联系重新签发报关单结汇联（白联）"
 
 _USED = {S.USED, S.SUBMITTED, S.WRITTEN_OFF}
 
@@ -150,7 +154,7 @@ def actor_refusal(action: Action, actor: Actor) -> str | None:
 
 
 def why_not(action: Action, actor: Actor, form: Form, declaration: Declaration | None,
-            settings: Settings, today: date | None = None) -> str | None:
+            settings: Policy, today: date | None = None) -> str | None:
     """None when `actor` may take `action` on `form` now; otherwise the reason, in Chinese."""
     refusal = actor_refusal(action, actor)
     if refusal:
@@ -164,7 +168,7 @@ def why_not(action: Action, actor: Actor, form: Form, declaration: Declaration |
     return _extra_refusal(action, form, declaration, settings, today or clock.today())
 
 
-def allowed(actions, actor: Actor, form: Form, declaration: Declaration | None, settings: Settings) -> list[Action]:
+def allowed(actions, actor: Actor, form: Form, declaration: Declaration | None, settings: Policy) -> list[Action]:
     """Those of `actions` that `actor` may take on `form` now (the buttons of a form's page)."""
     return [action for action in actions if why_not(action, actor, form, declaration, settings) is None]
 
@@ -216,8 +220,14 @@ def _submit_refusal(status, decl) -> str | None:
     if status is not DeclarationStatus.CLOSED:
         return "出口报关单尚未结关，不能交单"
     if not decl.fx_slip_issued:
-        return "请联系申报海关重新签发报关单结汇联"
+        return SLIP_ADVICE
     return None
+
+
+def awaits_slip(form: Form, decl: Declaration | None) -> bool:
+    """Manual §10.3 case 2: 已用 and 结关, but the 结汇联 was never issued, so the form cannot be submitted."""
+    return (S(form.state) is S.USED and decl is not None and not decl.fx_slip_issued
+            and DeclarationStatus(decl.status) is DeclarationStatus.CLOSED)
 
 
 def _declaration_refusal(action, status, decl) -> str | None:
@@ -248,26 +258,26 @@ def awaits_supplement(form: Form, decl: Declaration | None) -> bool:
     )
 
 
-def use_deadline(form: Form, settings: Settings) -> date | None:
+def use_deadline(form: Form, settings: Policy) -> date | None:
     """The last day customs may use a registered form."""
     if form.registered_on is None:
         return None
     return form.registered_on + timedelta(days=settings.use_period_days)
 
 
-def use_days_left(form: Form, settings: Settings, today: date | None = None) -> int | None:
+def use_days_left(form: Form, settings: Policy, today: date | None = None) -> int | None:
     """Days from today to the last day customs may use a registered form (negative: past it)."""
     end = use_deadline(form, settings)
     return None if end is None else (end - (today or clock.today())).days
 
 
-def submit_deadline(decl: Declaration | None, settings: Settings) -> date | None:
+def submit_deadline(decl: Declaration | None, settings: Policy) -> date | None:
     if decl is None:
         return None
     return decl.exported_on + timedelta(days=settings.submit_period_days)
 
 
-def receipt_overdue(form: Form, settings: Settings) -> bool:
+def receipt_overdue(form: Form, settings: Policy) -> bool:
     """Manual §10.4: submitted, and the bureau has not received it after three days."""
     return (
         S(form.state) is S.SUBMITTED
@@ -277,9 +287,9 @@ def receipt_overdue(form: Form, settings: Settings) -> bool:
     )
 
 
-def valid_number(number: str, settings: Settings) -> bool:
+def valid_number(number: str, settings: Policy) -> bool:
     return len(number) == settings.form_number_width and number.isascii() and number.isdigit()
 
 
-def number_message(settings: Settings) -> str:
+def number_message(settings: Policy) -> str:
     return f"核销单号应为 {settings.form_number_width} 位数字"

@@ -8,6 +8,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from db import audit, clock, codes, declarations, tally
+from db import write_off as write_off_check
 from db.actor import Actor
 from db.declarations import DeclarationInput
 from db.engine import Database
@@ -240,20 +241,37 @@ def receive(*, db: Database, actor: Actor, numbers: list[str]) -> list[Result]: 
     return _each(db, actor, Action.RECEIVE, numbers, lambda s, f, d: ("", {"received_at": clock.now()}))
 
 
-def write_off(*, db: Database, actor: Actor, number: str, amount: str, collected_on: str) -> Result:  # 核销
-    value = declarations.parse_amount(amount, places=2)
-    day = declarations.parse_date(collected_on)
-    if value is None:
-        return Result(False, "收汇金额应为大于 0 的数字，最多 2 位小数，不能超过 99,999,999,999,999", number)
-    if day is None:
-        return Result(False, "收汇日期应为 YYYYMMDD 格式的日期", number)
-    if day > clock.today():
-        return Result(False, "收汇日期不能晚于今天", number)
+def _collection(session, form, decl, settings, amount, collected_on, reason) -> write_off_check.Collection:
+    currency = codes.name_of(session, "currency", decl.currency) if decl else ""
+    return write_off_check.check(decl, amount, collected_on, reason, tolerance=settings.write_off_tolerance,
+                                 today=clock.today(), currency=currency or "")
 
-    def step(session, form, decl):
-        values = {"collected_amount": value, "collected_on": day, "written_off_on": clock.today()}
+
+def check_write_off(*, db: Database, actor: Actor, number: str, amount: str, collected_on: str,
+                    reason: str = "") -> Result:  # 核销, before 确定
+    """What 核销 would write, as the confirmation asks it (是否进行核销？…), or why it cannot be done.
+    Reads only: nothing changes until the officer confirms and `write_off` runs the same checks."""
+    with db.session() as session:
+        try:
+            form, decl = _find_form(session, actor, number, db.settings)
+            refusal = why_not(Action.WRITE_OFF, actor, form, decl, db.settings)
+            if refusal:
+                raise Refused(refusal)
+            collection = _collection(session, form, decl, db.settings, amount, collected_on, reason)
+        except Refused as refused:
+            return Result(False, str(refused), number)
         currency = codes.name_of(session, "currency", decl.currency) if decl else ""
-        return f"收汇金额 {currency} {value:,.2f}，收汇日期 {day:%Y-%m-%d}", values
+    return Result(True, f"是否进行核销？核销单 {form.number}，{collection.describe(currency or '')}", form.number)
+
+
+def write_off(*, db: Database, actor: Actor, number: str, amount: str, collected_on: str,
+              reason: str = "") -> Result:  # 核销
+    def step(session, form, decl):
+        collection = _collection(session, form, decl, db.settings, amount, collected_on, reason)
+        values = {"collected_amount": collection.amount, "collected_on": collection.day,
+                  "written_off_on": clock.today(), "difference_reason": collection.reason or None}
+        currency = codes.name_of(session, "currency", decl.currency) if decl else ""
+        return collection.describe(currency or ""), values
 
     return _one(db, actor, Action.WRITE_OFF, number, step)
 
@@ -272,6 +290,16 @@ def _with_reason(action: Action):
 
 bureau_report_lost = _with_reason(Action.BUREAU_LOST)  # 挂失
 cancel = _with_reason(Action.CANCEL)  # 注销
+
+CANCEL_REASONS = ("全额退关", "填错")  # 注销 (DESIGN §2); anything else is typed in full as 其他原因
+
+
+def cancel_reason(choice: str, note: str) -> str:
+    """注销's reason: 全额退关 or 填错 (with an optional note, 填错：金额填错), or a reason typed in full."""
+    note = (note or "").strip()
+    if choice in CANCEL_REASONS:
+        return f"{choice}：{note}" if note else choice
+    return note
 
 
 def _application(session: Session, application_id) -> FormApplication:

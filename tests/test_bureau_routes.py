@@ -1,13 +1,16 @@
 """外汇局 screens through the Flask test client: every page in full, as an htmx fragment and as a
 history restore; every action with good and bad input; nothing half done."""
 import re
+from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlmodel import select
 
 from db import accounts, clock, workflow
-from db.models import Card, Form, FormApplication, FormState, NumberStock, PermissionRequest
+from db.models import AuditEvent, Card, Declaration, Form, FormApplication, FormState, NumberStock, PermissionRequest
+from db.rules import Policy
 from tests.conftest import login
 from tests.helpers import HX, RESTORE
 
@@ -286,20 +289,76 @@ def test_a_future_collection_date_is_refused(officer, demo):
     assert form(demo, number).state == FormState.SUBMITTED
 
 
-def test_write_off_shows_the_declaration_and_then_the_written_off_form(officer, demo):
+def declaration_of(demo, number) -> Declaration:
+    with demo.session() as session:
+        return session.exec(select(Declaration).join(Form, Form.id == Declaration.form_id)
+                            .where(Form.number == number)).one()
+
+
+def test_write_off_asks_first_then_shows_the_written_off_form(officer, demo):
     number = numbers(demo, FormState.SUBMITTED, received=True)[0]
+    total = declaration_of(demo, number).total
     page = text(officer.get(f"/bureau/write_offs/{number}"))
     assert "报关单总价" in page and "商品名称" in page and 'aria-selected="true">出口报关单' in page
+    assert f"报关单总价 美元 {total:,.2f}" in page and "<dd>美元</dd>" in page and "502 美元" not in page
     today = clock.today().strftime("%Y%m%d")
-    response = post(officer, f"/bureau/write_offs/{number}", {"amount": "1,234.50", "collected_on": today}, HX)
+    typed = {"amount": f"{total:,.2f}", "collected_on": today}
+    asked = post(officer, f"/bureau/write_offs/{number}", {**typed, "write_off": "1"}, HX)
+    assert asked.status_code == 200 and f"是否进行核销？核销单 {number}，收汇金额 美元 {total:,.2f}" in text(asked)
+    assert 'name="confirmed"' in text(asked) and form(demo, number).state == FormState.SUBMITTED
+    back = post(officer, f"/bureau/write_offs/{number}", {**typed, "edit": "1"}, HX)
+    assert f'value="{total:,.2f}"' in text(back) and "是否进行核销" not in text(back)
+    response = post(officer, f"/bureau/write_offs/{number}", {**typed, "confirmed": "1"}, HX)
     body = text(response)
     assert response.status_code == 200 and "核销成功" in body
-    assert 'id="tab-body" hx-swap-oob="true"' in body and "已核销" in body and "1,234.50" in body
+    assert 'id="tab-body" hx-swap-oob="true"' in body and "已核销" in body and f"美元 {total:,.2f}" in body
     written = form(demo, number)
-    assert written.state == FormState.WRITTEN_OFF and str(written.collected_amount) == "1234.50"
-    again = post(officer, f"/bureau/write_offs/{number}", {"amount": "1", "collected_on": today})
+    assert written.state == FormState.WRITTEN_OFF and written.collected_amount == total
+    assert written.difference_reason is None
+    again = post(officer, f"/bureau/write_offs/{number}", {"amount": "1", "collected_on": today, "confirmed": "1"})
     assert again.status_code == 422 and "该核销单已核销" in text(again)
     assert number not in text(officer.get("/bureau/write_offs"))
+
+
+def test_write_off_refuses_a_date_before_export_and_a_far_amount_without_reason(officer, demo):
+    number = numbers(demo, FormState.SUBMITTED, received=True)[0]
+    decl = declaration_of(demo, number)
+    before = (decl.exported_on - timedelta(days=1)).strftime("%Y%m%d")
+    today = clock.today().strftime("%Y%m%d")
+    early = post(officer, f"/bureau/write_offs/{number}", {"amount": "1", "collected_on": before, "confirmed": "1"})
+    assert early.status_code == 422 and f"收汇日期不能早于出口日期 {decl.exported_on:%Y-%m-%d}" in text(early)
+    far = post(officer, f"/bureau/write_offs/{number}", {"amount": "0.01", "collected_on": today, "confirmed": "1"})
+    assert far.status_code == 422 and "超过 5%，请填写差额原因" in text(far)
+    assert form(demo, number).state == FormState.SUBMITTED
+    near = f"{decl.total * Decimal('0.96'):.2f}"  # within 5%: no reason asked
+    assert "是否进行核销" in text(post(officer, f"/bureau/write_offs/{number}", {"amount": near, "collected_on": today}))
+    typed = {"amount": "0.01", "collected_on": today, "reason": "部分退货"}
+    asked = post(officer, f"/bureau/write_offs/{number}", typed)
+    assert "差额原因：部分退货" in text(asked) and form(demo, number).state == FormState.SUBMITTED
+    done = post(officer, f"/bureau/write_offs/{number}", {**typed, "confirmed": "1"})
+    assert done.status_code == 200 and "核销成功" in text(done) and "部分退货" in text(done)
+    written = form(demo, number)
+    assert written.difference_reason == "部分退货" and str(written.collected_amount) == "0.01"
+    with demo.session() as session:
+        event = session.exec(select(AuditEvent).where(AuditEvent.form_number == number,
+                                                      AuditEvent.action == "核销")).one()
+    assert event.detail.endswith("差额原因：部分退货") and "美元 0.01" in event.detail
+
+
+def test_write_off_tolerance_is_a_setting(officer, demo, monkeypatch):
+    assert Policy.from_config({**{k.upper(): 1 for k in Policy.__dataclass_fields__},
+                                 "WRITE_OFF_TOLERANCE": "2.5"}).write_off_tolerance == 2.5
+    assert Policy().write_off_tolerance == 5
+    monkeypatch.setattr(demo, "settings", replace(demo.settings, write_off_tolerance=50))
+    number = numbers(demo, FormState.SUBMITTED, received=True)[0]
+    today = clock.today().strftime("%Y%m%d")
+    page = text(officer.get(f"/bureau/write_offs/{number}"))
+    assert "收汇金额与报关单总价相差超过 50% 时必填" in page
+    half = f"{declaration_of(demo, number).total * Decimal('0.6'):.2f}"
+    assert "是否进行核销" in text(post(officer, f"/bureau/write_offs/{number}", {"amount": half, "collected_on": today}))
+    low = f"{declaration_of(demo, number).total * Decimal('0.4'):.2f}"
+    assert "超过 50%，请填写差额原因" in text(post(officer, f"/bureau/write_offs/{number}",
+                                                   {"amount": low, "collected_on": today}))
 
 
 def test_write_off_page_says_why_not(officer, demo):

@@ -9,14 +9,14 @@ from db import audit, details, seed, workflow
 from db import demo as demo_mode
 from db.models import AuditEvent, Card, Enterprise
 from db.queries import form_select
-from db.rules import Settings
+from db.rules import Policy
 from tests.conftest import actor_of, csrf_of, login
 
 
 @pytest.fixture(scope="module")
 def seeded():
     """The seeded rows once for the module (a reset seeds a scratch database in a child process)."""
-    return demo_mode.seeded_rows(Settings(), 0)
+    return demo_mode.seeded_rows(Policy(), 0)
 
 
 def _counts(database) -> dict[str, int]:

@@ -49,7 +49,7 @@ def test_check_range_says_why_and_what_is_missing(demo, actors):
 def test_why_missing(demo, actors):
     with demo.session() as session:
         why = lambda who, action, n: lists.why_missing(session, actors[who], action, n, demo.settings)  # noqa: E731
-        assert why("A", Action.SUBMIT, "286000049") == "请联系申报海关重新签发报关单结汇联"
+        assert why("A", Action.SUBMIT, "286000049") == "请拨打 010-65195656 热线，如热线查询内网无数据，请用户与申报海关联系重新签发报关单结汇联（白联）"
         assert why("A", Action.REVOKE, "286000011") == "海关使用状态为已用，不能撤销备案"
         assert why("B", Action.SUBMIT, "286000049") == "未找到核销单 286000049"
         assert why("A", Action.SUBMIT, "000000000") == "未找到核销单 000000000"

@@ -134,7 +134,7 @@ def test_apply_bad_quantity(a, demo, quantity):
     ("/enterprise/register?number=286000111", "未找到核销单 286000111"),  # 企业B's
     ("/enterprise/revoke?number=286000011", "海关使用状态为已用，不能撤销备案"),
     ("/enterprise/revoke?number=286000078", "该核销单已申请撤销备案，等待海关确认"),
-    ("/enterprise/submit?number=286000049", "请联系申报海关重新签发报关单结汇联"),
+    ("/enterprise/submit?number=286000049", "请拨打 010-65195656 热线，如热线查询内网无数据，请用户与申报海关联系重新签发报关单结汇联（白联）"),
     ("/enterprise/submit?number=286000081", "海关使用状态为未用，货物已放行的请联系海关补验"),
     ("/enterprise/submit?number=286000050", "出口报关单尚未结关，不能交单"),
     ("/enterprise/batch-submit?number=286000036", "该核销单已交单"),
@@ -281,7 +281,7 @@ def test_a_form_changed_since_the_page_was_shown(a, demo):
 
 def test_form_page_says_why_it_cannot_act(a):
     body = a.get("/enterprise/submit/286000049").get_data(as_text=True)
-    assert "请联系申报海关重新签发报关单结汇联" in body and ">交单</button>" not in body
+    assert "请拨打 010-65195656 热线，如热线查询内网无数据，请用户与申报海关联系重新签发报关单结汇联（白联）" in body and ">交单</button>" not in body
 
 
 def test_submit_page_walks_the_list(a):
@@ -302,7 +302,7 @@ def test_batch_answers_row_by_row(a, demo):
     body = post(a, "/enterprise/batch-submit", HX, act="1",
                 number=["286000011", "286000049", "286000012", "12"]).get_data(as_text=True)
     assert body.count("交单成功") == 2
-    assert "请联系申报海关重新签发报关单结汇联" in body and "核销单号应为 9 位数字" in body
+    assert "请拨打 010-65195656 热线，如热线查询内网无数据，请用户与申报海关联系重新签发报关单结汇联（白联）" in body and "核销单号应为 9 位数字" in body
     assert state_of(demo, "286000012") == "submitted" and state_of(demo, "286000049") == "used"
 
 

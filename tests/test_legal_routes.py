@@ -100,3 +100,52 @@ def test_cards_work_without_a_permission_but_forms_do_not(app, demo):
 def test_other_cards_cannot_enter(app):
     for card in ("1100000000001", "2200000000001"):
         assert login(app.test_client(), card).get("/legal/cards").status_code == 404
+
+
+# ── the 法人卡's dashboard: its operator cards, each count the list it opens ─────────────────────
+
+@pytest.mark.parametrize("legal, expected", [
+    ("1100000000005", {"expired": ["1100000000004"], "expiring": [], "unopened": [], "pending": []}),
+    ("1100000000007", {"expired": [], "expiring": [], "unopened": ["1100000000006"], "pending": ["1100000000006"]}),
+])
+def test_dashboard_counts_the_operator_cards_it_lists(app, demo, legal, expected):
+    from db import accounts
+    from tests.helpers import text
+
+    client = login(app.test_client(), legal)
+    home = text(client.get("/legal/"))
+    assert "可备案的核销单" not in home and "核销单状态分布" not in home
+    for key, cards in expected.items():
+        label = accounts.CARD_WATCHES[key]
+        assert f'<a href="/legal/cards?show={key}"><b>{len(cards)}</b>{label}</a>' in home
+        listing = text(client.get(f"/legal/cards?show={key}"))
+        assert listing.count('data-label="IC卡号"') == len(cards)
+        assert all(card in listing for card in cards)
+    assert "请使用法人卡" not in home
+
+
+def test_expiring_within_thirty_days(app, demo):
+    from datetime import timedelta
+
+    from db import clock
+    from db.models import Card
+    from tests.helpers import text
+
+    with demo.write() as session:
+        card = session.exec(select(Card).where(Card.card_no == "1100000000001")).one()
+        card.permission_expires = clock.today() + timedelta(days=30)
+    client = login(app.test_client(), "1100000000002")
+    assert '<a href="/legal/cards?show=expiring"><b>1</b>' in text(client.get("/legal/"))
+    assert "1100000000001" in text(client.get("/legal/cards?show=expiring"))
+    assert "1100000000001" not in text(client.get("/legal/cards?show=expired"))
+
+
+@pytest.mark.parametrize("card_no, says", [
+    ("1100000000004", ["出口收汇权限已于", "到期", "请使用法人卡通过电子口岸向外汇管理局申请延期"]),
+    ("1100000000006", ["出口收汇权限尚未开通", "申请开通，等待外汇局审批"]),
+])
+def test_a_grey_card_is_told_why(app, demo, card_no, says):
+    from tests.helpers import text
+
+    home = text(login(app.test_client(), card_no).get("/"))
+    assert all(words in home for words in says), home

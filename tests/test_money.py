@@ -24,7 +24,7 @@ def test_the_largest_amount_is_stored_and_audited_exactly(db):
     assert workflow.record_declaration(db=db, actor=customs, number=number, data=data).ok
     submitted = factories.form(db, mine, FormState.SUBMITTED, received=True)
     assert workflow.write_off(db=db, actor=bureau, number=submitted, amount="99999999999999.99",
-                              collected_on=factories.clock.today().strftime("%Y%m%d")).ok
+                              collected_on=factories.clock.today().strftime("%Y%m%d"), reason="溢收").ok
     with db.session() as session:
         decl = session.exec(select(Declaration).join(Form, Form.id == Declaration.form_id)
                             .where(Form.number == number)).one()

@@ -3,7 +3,7 @@ exactly as the rules say, with the right message, and a refusal changes nothing.
 import pytest
 from sqlmodel import select
 
-from db import workflow
+from db import clock, workflow
 from db.models import AuditEvent, CardKind, FormState
 from db.rules import NO_RIGHT, RULES, Action, state_refusal
 from tests import factories
@@ -23,7 +23,8 @@ ACTIONS = {
     Action.SUBMIT: lambda db, a, n: workflow.submit(db=db, actor=a, numbers=[n])[0],
     Action.RECEIVE: lambda db, a, n: workflow.receive(db=db, actor=a, numbers=[n])[0],
     Action.WRITE_OFF: lambda db, a, n: workflow.write_off(db=db, actor=a, number=n, amount="1000.00",
-                                                          collected_on="20260105"),
+                                                          collected_on=clock.today().strftime("%Y%m%d"),
+                                                          reason="部分收汇"),
     Action.ENTERPRISE_LOST: lambda db, a, n: workflow.report_lost(db=db, actor=a, numbers=[n])[0],
     Action.BUREAU_LOST: lambda db, a, n: workflow.bureau_report_lost(db=db, actor=a, number=n, reason="遗失"),
     Action.CANCEL: lambda db, a, n: workflow.cancel(db=db, actor=a, number=n, reason="全额退关"),

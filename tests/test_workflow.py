@@ -1,12 +1,13 @@
 """The guards beyond the state (manual §十), batches row by row, bad input, the bureau's stock, the tally."""
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
 from db import clock, tally, workflow
-from db.models import ApplicationState, CardKind, Declaration, Form, FormApplication, FormState, FormTally
+from db.models import ApplicationState, AuditEvent, CardKind, Declaration, Form, FormApplication, FormState, FormTally
 from db.rules import NO_PERMISSION
 from tests import factories
 
@@ -31,7 +32,7 @@ def w(db):
 def test_submit_without_fx_slip_says_to_ask_customs_to_reissue(w):
     n = factories.form(w.db, w.mine, FormState.USED, declaration="closed")
     r = workflow.submit(db=w.db, actor=w.op, numbers=[n])[0]
-    assert (r.ok, r.message) == (False, "请联系申报海关重新签发报关单结汇联")
+    assert (r.ok, r.message) == (False, "请拨打 010-65195656 热线，如热线查询内网无数据，请用户与申报海关联系重新签发报关单结汇联（白联）")
     assert workflow.reissue_slip(db=w.db, actor=w.customs, numbers=[n])[0].message.startswith("结汇联尚未签发")
     assert workflow.issue_slip(db=w.db, actor=w.customs, numbers=[n])[0].ok
     assert workflow.issue_slip(db=w.db, actor=w.customs, numbers=[n])[0].message.startswith("结汇联已签发")
@@ -89,11 +90,27 @@ def test_write_off_needs_a_received_submission_and_good_input(w):
                                  ("10", "2026-13-01", "收汇日期应为 YYYYMMDD 格式的日期"),
                                  ("10", tomorrow, "收汇日期不能晚于今天")]:
         assert workflow.write_off(db=w.db, actor=w.bureau, number=n, amount=amount, collected_on=day).message == message
-    assert factories.state_of(w.db, n) == FormState.SUBMITTED
-    assert workflow.write_off(db=w.db, actor=w.bureau, number=n, amount="1,000.50", collected_on="20260101").ok
+    with w.db.session() as s:
+        decl = s.exec(select(Declaration).join(Form).where(Form.number == n)).one()
+    today, before = clock.today().strftime("%Y%m%d"), (decl.exported_on - timedelta(days=1)).strftime("%Y%m%d")
+    assert workflow.write_off(db=w.db, actor=w.bureau, number=n, amount="10", collected_on=before).message \
+        == f"收汇日期不能早于出口日期 {decl.exported_on:%Y-%m-%d}"
+    far = workflow.write_off(db=w.db, actor=w.bureau, number=n, amount="0.01", collected_on=today)
+    assert far.message.endswith("超过 5%，请填写差额原因") and "相差 100.00%" in far.message
+    asked = workflow.check_write_off(db=w.db, actor=w.bureau, number=n, amount="0.01", collected_on=today,
+                                     reason=" 部分 退货 ")
+    assert asked.ok and asked.message.startswith(f"是否进行核销？核销单 {n}，收汇金额")
+    assert asked.message.endswith("差额原因：部分 退货")
+    assert factories.state_of(w.db, n) == FormState.SUBMITTED  # asking changes nothing
+    near = f"{decl.total * Decimal('1.05'):.2f}"  # 5% exactly is within the tolerance
+    assert workflow.check_write_off(db=w.db, actor=w.bureau, number=n, amount=near, collected_on=today).ok
+    assert workflow.write_off(db=w.db, actor=w.bureau, number=n, amount="1,000.50", collected_on=today,
+                              reason="部分退货").ok
     with w.db.session() as s:
         form = s.exec(select(Form).where(Form.number == n)).one()
+        event = s.exec(select(AuditEvent).where(AuditEvent.form_id == form.id, AuditEvent.action == "核销")).one()
     assert (str(form.collected_amount), form.state) == ("1000.50", FormState.WRITTEN_OFF)
+    assert form.difference_reason == "部分退货" and event.detail.endswith("差额原因：部分退货")
 
 
 def test_operator_without_a_valid_permission_can_do_nothing(w):
@@ -212,3 +229,11 @@ def test_the_tally_always_equals_the_forms(w):
             if e == w.mine:
                 per_state[st] = per_state.get(st, 0) + n
         assert {k: v for k, v in tally.by_state(s, enterprise_id=w.mine).items() if v} == per_state
+
+
+@pytest.mark.parametrize("choice, note, reason", [
+    ("全额退关", "", "全额退关"), ("填错", " 金额填错 ", "填错：金额填错"), ("其他原因", "企业注销", "企业注销"),
+    ("伪造选项", "企业注销", "企业注销"), ("其他原因", "", ""),
+])
+def test_cancel_reasons_live_in_the_domain(choice, note, reason):
+    assert workflow.cancel_reason(choice, note) == reason

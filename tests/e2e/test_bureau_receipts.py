@@ -141,7 +141,7 @@ def test_write_off_beside_the_declaration(page, live, demo):
     expect(page.get_by_role("heading", name=f"核销 · 核销单 {numbers[0]}")).to_be_visible()
     expect(page.get_by_role("tab", name="出口报关单")).to_have_attribute("aria-selected", "true")
     expect(page.get_by_role("tabpanel")).to_contain_text("商品名称")
-    expect(page.get_by_text(re.compile("报关单总价"))).to_be_visible()
+    expect(page.get_by_text(re.compile("^报关单总价"))).to_be_visible()
     shoot(page, "write-off")
     amount, day = page.get_by_label("收汇金额"), page.get_by_label("收汇日期")
     for typed_amount, typed_day, message in [
@@ -159,7 +159,9 @@ def test_write_off_beside_the_declaration(page, live, demo):
     expect(page.get_by_role("tabpanel")).to_contain_text("已交单")
     page.get_by_label("收汇金额").fill("12,345.60")
     page.get_by_label("收汇日期").fill(clock.today().strftime("%Y%m%d"))
+    page.get_by_label("差额原因").fill("部分收汇")
     page.get_by_role("button", name="核销").click()
+    page.get_by_role("button", name="确定").click()
     expect(page.get_by_role("status")).to_have_text("核销成功")
     panel = page.get_by_role("tabpanel")
     expect(panel).to_contain_text("已核销")
@@ -176,7 +178,8 @@ def test_a_form_another_officer_just_wrote_off(page, live, demo, actors):
     sign_in(page, live, BUREAU)
     page.goto(f"{live}/bureau/write_offs/{number}")
     today = clock.today().strftime("%Y%m%d")
-    assert workflow.write_off(db=demo, actor=actors["bureau"], number=number, amount="10", collected_on=today).ok
+    assert workflow.write_off(db=demo, actor=actors["bureau"], number=number, amount="10", collected_on=today,
+                              reason="部分收汇").ok
     page.get_by_label("收汇金额").fill("10")
     page.get_by_label("收汇日期").fill(today)
     page.get_by_role("button", name="核销").click()
@@ -204,6 +207,8 @@ def test_write_off_without_javascript(no_js_page, live, demo):
     page.get_by_role("button", name="核销").click()
     expect(page.get_by_role("alert")).to_have_text("收汇金额应为大于 0 的数字，最多 2 位小数，不能超过 99,999,999,999,999")
     page.get_by_label("收汇金额").fill("880")
+    page.get_by_label("差额原因").fill("部分收汇")
     page.get_by_role("button", name="核销").click()
+    page.get_by_role("button", name="确定").click()
     expect(page.get_by_role("status")).to_have_text("核销成功")
     expect(page.get_by_role("tabpanel")).to_contain_text("已核销")

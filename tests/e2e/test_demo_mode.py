@@ -7,7 +7,7 @@ from sqlmodel import func, select
 from db import demo as demo_mode
 from db import workflow
 from db.models import FormApplication
-from db.rules import Settings
+from db.rules import Policy
 from tests.conftest import actor_of
 from tests.e2e.shots import shoot
 
@@ -41,7 +41,7 @@ def test_one_click_login_without_javascript(no_js_page, live):
 
 @pytest.fixture
 def seeded(monkeypatch):
-    rows = demo_mode.seeded_rows(Settings(), 0)
+    rows = demo_mode.seeded_rows(Policy(), 0)
     monkeypatch.setattr(demo_mode, "seeded_rows", lambda settings, trainees: rows)
     return rows
 

@@ -122,6 +122,8 @@ def test_a_form_from_application_to_write_off(role, demo):
     bureau.get_by_label("收汇金额").fill("10000")
     bureau.get_by_label("收汇日期").fill(clock.today().strftime("%Y%m%d"))
     bureau.get_by_role("button", name="核销").click()
+    expect(bureau.get_by_role("alert")).to_contain_text("是否进行核销？")
+    bureau.get_by_role("button", name="确定").click()
     expect(bureau.get_by_role("status")).to_have_text("核销成功")
 
     enterprise.goto(enterprise.url.split("/enterprise")[0] + f"/forms/{number}")

@@ -14,7 +14,7 @@ def test_7_1_submit_one_form_then_the_next(page, live, demo):
     expect(rows(page)).to_have_count(20)
     page.get_by_label("核销单号").fill("286000049")  # §10.3: 已用 without 结汇联
     page.get_by_role("button", name="开始查找").click()
-    expect(page.get_by_text("请联系申报海关重新签发报关单结汇联")).to_be_visible()
+    expect(page.get_by_text("请拨打 010-65195656 热线，如热线查询内网无数据，请用户与申报海关联系重新签发报关单结汇联（白联）")).to_be_visible()
     page.get_by_label("核销单号").fill("")
     page.get_by_role("button", name="开始查找").click()
     page.get_by_role("link", name="286000011").click()  # 进入交单页面

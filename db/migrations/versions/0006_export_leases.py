@@ -2,14 +2,14 @@
 found by an index (card.blocked_until), for the data centre's 已锁定 list.
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 """
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
