@@ -29,6 +29,8 @@ FRAGMENT_GETS = [
     ("/enterprise/batch-submit", 'id="batch"'),
     ("/enterprise/batch-submit?after=286000030", 'id="page-keys"'),
     ("/enterprise/lost?start=286000140&count=10", 'id="batch"'),
+    ("/enterprise/batch-submit/all?after=286000030", 'id="rows"'),
+    ("/enterprise/batch-register/all?start=286000087&count=30", 'id="rows"'),
 ]
 
 
@@ -204,6 +206,21 @@ def test_port_lookup_changes_nothing(a, demo, typed, shows):
     assert state_of(demo, "286000087") == "issued"
 
 
+@pytest.mark.parametrize("query, shows", [
+    ("port=5700", "拱北关区"), ("port=0", "5300 深圳海关"), ("port=拱北", "5700 拱北关区"),
+    ("port=0&pick=5300", 'value="5300"'),
+])
+def test_port_lookup_is_its_own_route(a, query, shows):
+    body = a.get(f"/enterprise/port?{query}", headers=HX).get_data(as_text=True)
+    assert shows in body and 'id="port-field"' in body and "<html" not in body and "使用口岸" in body
+    assert "备案口岸" in a.get(f"/enterprise/port?{query}&batch=1", headers=HX).get_data(as_text=True)
+
+
+def test_port_lookup_route_refuses_an_unknown_code(a):
+    response = a.get("/enterprise/port?port=9999", headers=HX)
+    assert response.status_code == 422 and "关区代码 9999 不存在" in response.get_data(as_text=True)
+
+
 def test_zero_lists_every_district(a):
     body = post(a, "/enterprise/register/286000087", HX, port="0", lookup="1").get_data(as_text=True)
     assert body.count('name="pick"') == 191
@@ -287,6 +304,14 @@ def test_select_all_marks_this_page_only(a):
     body = post(a, "/enterprise/batch-submit", all="1", after="286000030").get_data(as_text=True)
     assert body.count("checked") == 5  # 286000031..035, the second page
     assert 'name="after" value="286000030"' in body
+
+
+def test_select_all_is_its_own_route_answering_the_rows(a):
+    body = a.get("/enterprise/batch-submit/all?after=286000030", headers=HX).get_data(as_text=True)
+    assert body.count("checked") == 5 and body.startswith('<div id="rows">') or 'id="rows"' in body[:200]
+    assert 'id="batch"' not in body
+    ranged = a.get("/enterprise/lost/all?start=286000140&count=3", headers=HX).get_data(as_text=True)
+    assert ranged.count("checked") == 3
 
 
 def test_batch_answers_row_by_row(a, demo):

@@ -29,7 +29,8 @@ def test_5_1_register_one_form(page, live, demo):
     same = stays_on_page(page)
     port = page.get_by_label("使用口岸")
     port.fill("5700")
-    port.press("Enter")  # 回车后代码将自动转换为中文“拱北关区”
+    with page.expect_request(lambda r: r.method == "GET" and "/enterprise/port?" in r.url):
+        port.press("Enter")  # 回车后代码将自动转换为中文“拱北关区”: the lookup's own route
     expect(page.locator("#port-name")).to_have_text("拱北关区")
     port.fill("0")
     port.press("Enter")  # 输入“0”按回车，将出现全国各海关关区代码
@@ -100,7 +101,8 @@ def test_5_2_batch_register(page, live, demo):
     expect(page).to_have_url(re.compile(r"start=286000136&count=30"))
     page.get_by_role("link", name="下一页").click()
     expect(rows(page)).to_have_count(10)
-    page.get_by_role("button", name="全选").click()  # this page only: 286000156..165
+    with page.expect_request(lambda r: r.method == "GET" and "/enterprise/batch-register/all?" in r.url):
+        page.get_by_role("button", name="全选").click()  # this page only: 286000156..165
     expect(page.get_by_role("checkbox", checked=True)).to_have_count(10)
     page.get_by_role("link", name="上一页").click()
     expect(rows(page)).to_have_count(20)
