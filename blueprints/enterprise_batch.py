@@ -118,7 +118,9 @@ def lost():  # 核销单挂失: 核销单起始号 + 核销单份数, 标记 / �
     return _page("lost")
 
 
-@bp.route("/<any('batch-register', 'batch-submit', 'lost'):name>/all")
+@bp.route("/batch-register/all", defaults={"name": "batch-register"})
+@bp.route("/batch-submit/all", defaults={"name": "batch-submit"})
+@bp.route("/lost/all", defaults={"name": "lost"})
 def select_all(name):  # 全选: this page's rows, every one marked (at most 20)
     screen = SCREENS[name]
     return _screen(screen, _args(screen), "forms/_rows.html", marked=Every())

@@ -157,3 +157,17 @@ def test_5_2_batch_register_without_js(no_js_page, live, demo):
     expect(page.get_by_role("table", name="处理结果").get_by_text("设置成功")).to_have_count(4)
     expect(rows(page)).to_have_count(1)
     assert [state_of(demo, f"28600014{i}") for i in range(5)] == ["registered"] * 4 + ["issued"]
+
+
+def test_5_1_full_width_digits_from_a_chinese_input_method(page, live, demo):
+    enter_fx(page, live)
+    page.goto(f"{live}/enterprise/register/286000088")
+    port = page.get_by_label("使用口岸")
+    port.fill("５７００")  # 全角, as a Chinese input method types it
+    port.press("Enter")
+    expect(page.locator("#port-name")).to_have_text("拱北关区")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="确认").click()
+    expect(page.get_by_text("设置成功")).to_be_visible()
+    expect(page.get_by_role("tabpanel")).to_contain_text("5700 拱北关区")
+    assert state_of(demo, "286000088") == "registered"
