@@ -47,7 +47,8 @@ class Screen:
 
 REGISTER = Screen(Action.REGISTER, "口岸备案", "enterprise.register_list", "确认", "是否进行备案",
                   "enterprise.register_form")
-REVOKE = Screen(Action.REVOKE, "撤销备案", "enterprise.revoke_list", "撤销备案", None, "enterprise.revoke_form")
+REVOKE = Screen(Action.REVOKE, "撤销备案", "enterprise.revoke_list", "撤销备案", "是否撤销备案",
+                "enterprise.revoke_form")
 SUBMIT = Screen(Action.SUBMIT, "企业交单", "enterprise.submit_list", "交单", "是否进行交单", "enterprise.submit_form")
 FORM_PAGES = {s.action: s.form_endpoint for s in (REGISTER, REVOKE, SUBMIT)}
 

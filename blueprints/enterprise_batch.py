@@ -20,7 +20,7 @@ from db.transaction import Result
 
 SCREENS = {
     "batch-register": Screen(Action.REGISTER, "批量备案", "enterprise.batch_register", "设置口岸", by_range=True),
-    "batch-submit": Screen(Action.SUBMIT, "批量交单", "enterprise.batch_submit", "交单"),
+    "batch-submit": Screen(Action.SUBMIT, "批量交单", "enterprise.batch_submit", "交单", "是否进行批量交单"),
     "lost": Screen(Action.ENTERPRISE_LOST, "核销单挂失", "enterprise.lost", "挂失", "是否挂失所标记的核销单",
                    by_range=True),
 }

@@ -281,8 +281,8 @@ def test_double_submit_does_it_once(a, demo):
 def test_a_form_changed_since_the_page_was_shown(a, demo):
     page = a.get("/enterprise/revoke/286000053").get_data(as_text=True)
     assert ">撤销备案</button>" in page
-    assert post(a, "/enterprise/revoke/286000053", act="1").status_code == 303
-    stale = post(a, "/enterprise/revoke/286000053", HX, act="1")
+    assert post(a, "/enterprise/revoke/286000053", act="1", confirmed="1").status_code == 303
+    stale = post(a, "/enterprise/revoke/286000053", HX, act="1", confirmed="1")
     assert stale.status_code == 422
     assert "该核销单已申请撤销备案，等待海关确认" in stale.get_data(as_text=True)
 
@@ -315,7 +315,7 @@ def test_select_all_is_its_own_route_answering_the_rows(a):
 
 
 def test_batch_answers_row_by_row(a, demo):
-    body = post(a, "/enterprise/batch-submit", HX, act="1",
+    body = post(a, "/enterprise/batch-submit", HX, act="1", confirmed="1",
                 number=["286000011", "286000049", "286000012", "12"]).get_data(as_text=True)
     assert body.count("交单成功") == 2
     assert "请联系申报海关重新签发报关单结汇联" in body and "核销单号应为 9 位数字" in body
@@ -346,12 +346,26 @@ def test_lost_without_js_asks_first(a, demo):
     assert state_of(demo, "286000141") == "lost"
 
 
+@pytest.mark.parametrize("url, data, number, question, state", [
+    ("/enterprise/batch-submit", {"number": ["286000011", "286000012"]}, "286000011", "是否进行批量交单", "used"),
+    ("/enterprise/revoke/286000053", {}, "286000053", "是否撤销备案", "registered"),
+])
+def test_irreversible_actions_ask_first_without_js(a, demo, url, data, number, question, state):
+    ask = post(a, url, act="1", **data)
+    body = ask.get_data(as_text=True)
+    assert ask.status_code == 200 and question in body and ">确定</button>" in body and ">取消</a>" in body
+    assert 'name="confirmed" value="1"' in body and 'name="csrf_token"' in body
+    assert state_of(demo, number) == state
+    page = a.get(url).get_data(as_text=True)
+    assert f'hx-confirm="{question}"' in page
+
+
 # ── enterprise B sends enterprise A's form numbers: nothing changes, a clear message ──────────
 
 @pytest.mark.parametrize("url, data, number", [
     ("/enterprise/register/286000087", {"port": "5700", "act": "1", "confirmed": "1"}, "286000087"),
     ("/enterprise/register/286000087", {"port": "5700", "lookup": "1"}, "286000087"),
-    ("/enterprise/revoke/286000053", {"act": "1"}, "286000053"),
+    ("/enterprise/revoke/286000053", {"act": "1", "confirmed": "1"}, "286000053"),
     ("/enterprise/submit/286000011", {"act": "1", "confirmed": "1"}, "286000011"),
 ])
 def test_b_posts_a_form_page(b, demo, url, data, number):
@@ -366,7 +380,7 @@ def test_b_posts_a_form_page(b, demo, url, data, number):
 
 @pytest.mark.parametrize("url, data, number", [
     ("/enterprise/batch-register?start=286000087&count=5", {"port": "5700", "act": "1"}, "286000087"),
-    ("/enterprise/batch-submit", {"act": "1"}, "286000011"),
+    ("/enterprise/batch-submit", {"act": "1", "confirmed": "1"}, "286000011"),
     ("/enterprise/lost?start=286000087&count=5", {"act": "1", "confirmed": "1"}, "286000087"),
 ])
 def test_b_posts_a_numbers_to_batches(b, demo, url, data, number):
