@@ -8,7 +8,7 @@ enterprise_batch.py, on this blueprint.
 """
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, get_flashed_messages, redirect, render_template, request, url_for
 
 from blueprints._auth import actor, require
 from blueprints._htmx import pressed, render, wants_fragment
@@ -176,15 +176,17 @@ def _detail_or_404(number: str) -> details.FormDetail:
 
 
 def _form_page(screen: Screen, number: str, result: Result | None = None, port: Port | None = None,
-               fragment: str = "forms/_tab.html"):
+               fragment: str = "forms/_tab.html", done: bool = False):
+    """The form's page. `done`: the action has just succeeded (its message is flashed): the page says
+    so, with the form's new status and the next step, and not what the form can no longer do."""
     me, settings = actor(), get_db().settings
     detail = _detail_or_404(number)
-    reason = why_not(screen.action, me, detail.form, detail.declaration, settings)
+    reason = None if done else why_not(screen.action, me, detail.form, detail.declaration, settings)
     route = walk(candidates(me, screen.action, settings), detail.form.number,
                  lambda n: url_for(screen.form_endpoint, number=n), back=url_for(screen.endpoint))
     failed = bool(result and not result.ok) or bool(port and port.error)
     return render("enterprise/form.html", fragment, screen=screen, detail=detail, reason=reason, result=result,
-                  port=port or Port(), walk=route, tab=request.args.get("tab", "form"),
+                  port=port or Port(), walk=route, tab=request.args.get("tab", "form"), done=done,
                   oob=bool(result and result.ok), status=422 if failed else 200)
 
 
@@ -198,7 +200,7 @@ def _act(screen: Screen, number: str):
         return confirmation(screen, [number], port if port.code else None, request.path, request.path)
     result = run(screen.action, [number], port.code)[0]
     if result.ok and not wants_fragment():
-        flash(result.message)
+        flash(result.message, "done")
         return redirect(request.path, 303)
     get_session().expire_all()  # read the form again as the action left it
     return _form_page(screen, number, result, port, "enterprise/_act.html")
@@ -207,7 +209,8 @@ def _act(screen: Screen, number: str):
 def _form(screen: Screen, number: str):
     if request.method == "POST":
         return _act(screen, number)
-    return _form_page(screen, number, port=port_lookup(request.args, quiet=True))
+    done = bool(get_flashed_messages(category_filter=["done"]))  # after 确定 without JavaScript: the success, once
+    return _form_page(screen, number, port=port_lookup(request.args, quiet=True), done=done)
 
 
 @bp.route("/register/<number>", methods=["GET", "POST"])

@@ -73,3 +73,41 @@ def test_revoke_asks_first_without_js(no_js_page, live, demo):
     page.get_by_role("button", name="确定").click()
     expect(page.get_by_text("撤销备案申请成功")).to_be_visible()
     assert state_of(demo, "286000054") == "revoking"
+
+
+# ── after 确认 → 确定 without JavaScript: the success, the new status, the next step; no refusal ──
+
+def _done_page(page, live, url, button, message, status, refusal):
+    page.goto(f"{live}{url}")
+    if url.startswith("/enterprise/register/"):
+        page.get_by_label("使用口岸").fill("5700")
+    page.get_by_role("button", name=button).click()
+    page.get_by_role("button", name="确定").click()
+    expect(page.get_by_text(message)).to_be_visible()
+    expect(page.locator("#new-status")).to_contain_text(status)
+    expect(page.get_by_role("link", name="返回列表")).to_be_visible()
+    expect(page.get_by_role("link", name="下一单")).to_be_visible()
+    expect(page.get_by_text(refusal)).to_have_count(0)
+    expect(page.get_by_role("button", name=button)).to_have_count(0)
+    page.reload()  # the success is said once; then the page says what the form can do now
+    expect(page.get_by_text(refusal)).to_be_visible()
+
+
+def test_register_result_page_without_js(no_js_page, live, demo):
+    enter_fx(no_js_page, live)
+    _done_page(no_js_page, live, "/enterprise/register/286000089", "确认", "设置成功", "备案状态 已备案",
+               "该核销单已备案，如需更改口岸请先撤销备案")
+    assert state_of(demo, "286000089") == "registered"
+
+
+def test_submit_result_page_without_js(no_js_page, live, demo):
+    enter_fx(no_js_page, live)
+    _done_page(no_js_page, live, "/enterprise/submit/286000016", "交单", "交单成功", "交单状态 已交", "该核销单已交单")
+    assert state_of(demo, "286000016") == "submitted"
+
+
+def test_revoke_result_page_without_js(no_js_page, live, demo):
+    enter_fx(no_js_page, live)
+    _done_page(no_js_page, live, "/enterprise/revoke/286000055", "撤销备案", "撤销备案申请成功", "撤销中",
+               "该核销单已申请撤销备案，等待海关确认")
+    assert state_of(demo, "286000055") == "revoking"
