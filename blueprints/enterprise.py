@@ -12,14 +12,15 @@ from flask import Blueprint, abort, flash, g, get_flashed_messages, redirect, re
 
 from blueprints._auth import actor, require
 from blueprints._htmx import pressed, render, wants_fragment
-from blueprints._lists import ListArgs, page_of, show
+from blueprints._lists import ListArgs, form_names, page_of, show
 from blueprints.enterprise_port import Port, port_lookup
 from blueprints.forms import walk
 from blueprints.portal import dashboard_context
-from db import applications, details, lists, workflow
+from db import applications, deadlines, details, lists, workflow
 from db.engine import get_db, get_session
 from db.lists import candidates
 from db.models import ApplicationState, CardKind
+from db.queries import Page
 from db.rules import Action, number_message, valid_number, why_not
 from db.transaction import Result
 
@@ -89,8 +90,22 @@ def form_link(action: Action | None):
 
 def _list(screen: Screen):
     args = ListArgs.from_request("number")
+    if screen.action is Action.SUBMIT:  # most urgent first: the last day to 交单
+        return by_urgency(deadlines.SUBMIT, args, screen=screen, link=form_link(screen.action),
+                          **by_number(screen.action, args))
     return show("enterprise/list.html", "forms/_rows.html", endpoint=screen.endpoint, args=args, screen=screen,
                 link=form_link(screen.action), **by_number(screen.action, args))
+
+
+def by_urgency(kind: str, args: ListArgs, stmt, **context):
+    """A list worked against a deadline: 出口日期 / 备案日期, the due date, the days left, most urgent first."""
+    pg, dues = deadlines.page(get_session(), stmt, kind, get_db().settings, args.after, args.before) \
+        if stmt is not None else (Page([]), {})
+    labels = {"start_label": "出口日期", "due_label": "交单截止日期"} if kind == deadlines.SUBMIT else \
+        {"start_label": None, "due_label": "使用期限"}
+    return render("enterprise/list.html", "enterprise/_due_rows.html", page=pg, dues=dues,
+                  rows_template="enterprise/_due_rows.html", pager_endpoint=request.endpoint,
+                  pager_args=args.condition, **labels, **form_names(pg), **context)
 
 
 @bp.route("/register")
@@ -124,15 +139,18 @@ def unreceived():  # manual §10.4
 @bp.route("/register-deadlines")
 def register_deadlines():
     settings = get_db().settings
-    return _watch(f"备案 {settings.deadline_warning_days} 天内到期（{settings.use_period_days} 天使用期）",
-                  lists.near_use_end(actor(), settings))
+    return by_urgency(deadlines.REGISTER, ListArgs.from_request(), lists.near_use_end(actor(), settings),
+                      title=f"备案 {settings.deadline_warning_days} 天内到期（{settings.use_period_days} 天使用期）",
+                      link=form_link(None))
 
 
 @bp.route("/submit-deadlines")
 def submit_deadlines():
     settings = get_db().settings
-    return _watch(f"交单 {settings.deadline_warning_days} 天内到期（出口后 {settings.submit_period_days} 天）",
-                  lists.near_submit_end(actor(), settings))
+    days, period = settings.deadline_warning_days, settings.submit_period_days
+    return by_urgency(deadlines.SUBMIT, ListArgs.from_request(), lists.near_submit_end(actor(), settings),
+                      title=f"交单 {days} 天内到期（出口后 {period} 天）",
+                      link=form_link(None))
 
 
 @bp.route("/revoking")

@@ -1,5 +1,7 @@
 """The operator's screens through the test client: fragment or page, bad input, other enterprises'
 numbers, double submission. (The browser flows are in tests/e2e/test_manual_0*.py.)"""
+import re
+
 import pytest
 from sqlmodel import func, select
 
@@ -409,3 +411,36 @@ def test_other_cards_cannot_enter(app):
         assert login(app.test_client(), card).get("/enterprise/register").status_code == 404
     expired = login(app.test_client(), "1100000000004")
     assert expired.get("/enterprise/register").status_code == 403
+
+
+# ── lists worked against a deadline: start date, due date, days left, most urgent first ──────
+
+def _days_left(body):
+    return [int(d) for d in re.findall(r'data-label="剩余天数">(?:<strong class="why">已超期 )?(-?\d+) 天', body)]
+
+
+@pytest.mark.parametrize("url, heads", [
+    ("/enterprise/submit", ("出口日期", "交单截止日期", "剩余天数")),
+    ("/enterprise/submit-deadlines", ("出口日期", "交单截止日期", "剩余天数")),
+    ("/enterprise/register-deadlines", ("备案日期", "使用期限", "剩余天数")),
+])
+def test_deadline_lists_show_the_due_date_most_urgent_first(a, url, heads):
+    body = a.get(url, headers=HX).get_data(as_text=True)
+    for head in heads:
+        assert f"<th>{head}</th>" in body
+    dues = re.findall(r'data-label="(?:交单截止日期|使用期限)">(\d{4}-\d{2}-\d{2})', body)
+    assert dues and dues == sorted(dues)
+
+
+def test_submit_list_pages_by_urgency_key(a):
+    first = a.get("/enterprise/submit", headers=HX).get_data(as_text=True)
+    after = re.search(r'after=(\d{17})"', first).group(1)
+    second = a.get(f"/enterprise/submit?after={after}", headers=HX).get_data(as_text=True)
+    seen = set(re.findall(r'href="/enterprise/submit/(\d+)"', first))
+    later = set(re.findall(r'href="/enterprise/submit/(\d+)"', second))
+    assert len(seen) == 20 and later and not seen & later and "before=" in second
+    last_first = re.findall(r'data-label="交单截止日期">([\d-]+)', first)[-1]
+    assert re.findall(r'data-label="交单截止日期">([\d-]+)', second)[0] >= last_first
+    back = re.search(r'before=(\d{17})"', second).group(1)
+    assert set(re.findall(r'href="/enterprise/submit/(\d+)"', a.get(f"/enterprise/submit?before={back}",
+                                                                     headers=HX).get_data(as_text=True))) == seen
