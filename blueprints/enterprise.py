@@ -125,15 +125,16 @@ def submit_list():  # 企业交单
 
 # ── what the dashboard points at: small read-only lists ───────────────────────────────────────────
 
-def _watch(title: str, stmt):
-    return show("enterprise/list.html", "forms/_rows.html", stmt, ListArgs.from_request(), title=title,
-                link=form_link(None))
+def _watch(title: str, stmt, rows: str = "forms/_rows.html", advice: str | None = None):
+    return show("enterprise/list.html", rows, stmt, ListArgs.from_request(), title=title, rows_template=rows,
+                advice=advice, link=form_link(None))
 
 
 @bp.route("/unreceived")
-def unreceived():  # manual §10.4
+def unreceived():  # manual §10.4: 交单时间, and what to do
     settings = get_db().settings
-    return _watch(f"交单超过 {settings.receive_alert_days} 天外汇局未接收", lists.unreceived(actor(), settings))
+    return _watch(f"交单超过 {settings.receive_alert_days} 天外汇局未接收", lists.unreceived(actor(), settings),
+                  "enterprise/_unreceived_rows.html", "成功交单三天后外管局仍无数据，请用户联系外汇管理总局查询。")
 
 
 @bp.route("/register-deadlines")
@@ -155,7 +156,8 @@ def submit_deadlines():
 
 @bp.route("/revoking")
 def revoking():  # 撤销中: waiting for customs
-    return _watch("撤销备案待海关确认", lists.revoking(actor()))
+    return _watch("撤销备案待海关确认", lists.revoking(actor()),
+                  advice="海关确认撤销后，待综合查询中海关使用状态为“未用”即可再重新备案。")
 
 
 # ── §四 核销单申请 ─────────────────────────────────────────────────────────────────────────────────
