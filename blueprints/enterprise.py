@@ -2,9 +2,8 @@
 
 Every screen is a full page; htmx swaps only the part that changes, and every widget has its own
 route answering the fragment it swaps (the rows, the 关区 lookup, 全选, the 终止号, the action area).
-The same steps work with JavaScript off: a confirmation is a page, the lookup and 全选 are submits
-that come back with the page. The batch screens (批量备案, 批量交单, 核销单挂失) are in
-enterprise_batch.py, on this blueprint.
+Without JavaScript a confirmation is a page, the lookup and 全选 submits that come back with the
+page. The batch screens (批量备案, 批量交单, 核销单挂失) are in enterprise_batch.py, on this blueprint.
 """
 from dataclasses import dataclass
 
@@ -54,7 +53,7 @@ SUBMIT = Screen(Action.SUBMIT, "企业交单", "enterprise.submit_list", "交单
 FORM_PAGES = {s.action: s.form_endpoint for s in (REGISTER, REVOKE, SUBMIT)}
 
 
-def run(action: Action, numbers: list[str], port: str = "") -> list[Result]:
+def run(action: Action, numbers: list[str], port: str = "") -> list[Result]:  # the action on these forms
     db, me = get_db(), actor()
     if action is Action.REGISTER:
         return workflow.register_port(db=db, actor=me, numbers=numbers, port=port)  # 口岸备案 / 批量备案

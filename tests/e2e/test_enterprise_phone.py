@@ -2,6 +2,7 @@
 at the end of the list, and the 0-lookup of 关区 is no taller than one screen and searchable."""
 from playwright.sync_api import expect
 
+from tests.e2e.shots import shoot
 from tests.e2e.steps import enter_fx, open_menu, rows
 
 PHONE = {"width": 375, "height": 812}
@@ -19,6 +20,8 @@ def test_batch_submit_on_a_phone(page, live):
     box = button.bounding_box()  # after scrolling to the last form, the action is on screen
     assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
     button.click(trial=True)
+    shoot(page, "batch-submit")
+    page.set_viewport_size(PHONE)
 
 
 def test_port_lookup_on_a_phone(page, live):
