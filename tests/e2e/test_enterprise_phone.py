@@ -14,6 +14,7 @@ def test_batch_submit_on_a_phone(page, live):
     open_menu(page, "批量交单")
     expect(rows(page)).to_have_count(20)
     table = page.locator("#rows table").bounding_box()
+    print("20 rows at 375 px:", table["height"], "px")
     assert table["height"] <= 2 * PHONE["height"], table  # about two screens for 20 forms
     rows(page).last.scroll_into_view_if_needed()
     button = page.get_by_role("button", name="交单", exact=True)
