@@ -5,7 +5,7 @@ from flask_wtf.csrf import CSRFProtect
 
 import settings
 from blueprints import _auth as auth_setup
-from blueprints import _errors, _http, _lifetime, _nav, _requestlog, health, register_blueprints
+from blueprints import _errors, _http, _lifetime, _nav, _requestlog, _typed, health, register_blueprints
 from db.engine import Database
 from db.engine import init_app as init_db
 from db.rules import Policy
@@ -16,6 +16,7 @@ htmx = HTMX()
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
+    _typed.init_app(app)  # 全角 digits and letters read as ASCII, for every screen
     app.config.from_object(settings.Defaults)
     app.config.from_prefixed_env("EPORTFX")
     if config:

@@ -1,5 +1,6 @@
-"""即将到期: the forms whose period ends within `deadline_warning_days` (or has ended), the soonest
-first, each with the day its period started, its due date and the days left.
+"""Lists against a deadline, the most urgent first, each form with the day its period started
+(备案日期 / 出口日期), its due date and the days left: the bureau's 即将到期 (`use_ending`,
+`submit_ending`) and the enterprise's 企业交单 and 备案 / 交单 15 天内到期 (`page`).
 
 A list is paged by its own key, (start day, 核销单号), never by OFFSET; its `stmt` (the forms, no
 order) is what the dashboard counts, so the count and the list cannot differ.
@@ -8,12 +9,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import tuple_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from db import clock, lists
 from db.actor import Actor
 from db.models import Declaration, Form, FormState
 from db.queries import PAGE_SIZE, Page, form_select
+
+REGISTER, SUBMIT = "register", "submit"  # which deadline: 备案 (use period) or 交单 (after 出口日期)
+EXPORT = aliased(Declaration, name="export")  # its own name: a list's own EXISTS (declaration) stays its own
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,8 @@ class Due:
     @property
     def left(self) -> int:
         return (self.due - clock.today()).days
+
+    days_left = left
 
     @property
     def overdue(self) -> bool:
@@ -113,3 +120,16 @@ def submit_ending(actor: Actor, settings) -> DeadlineList:
     stmt = (form_select(actor, states=[FormState.USED]).join(Declaration, Declaration.form_id == Form.id)
             .where(Declaration.exported_on <= cutoff))
     return DeadlineList(stmt, Declaration.exported_on, settings.submit_period_days)
+
+
+def page(session: Session, stmt, kind: str, settings, after: str | None = None, before: str | None = None,
+         size: int = PAGE_SIZE) -> tuple[Page, dict[str, Due]]:
+    """A page of the forms `stmt` selects, most urgent first by `kind`'s deadline, and each one's Due
+    by 核销单号 (the enterprise's lists render forms and look their Due up)."""
+    if kind == SUBMIT:
+        listing = DeadlineList(stmt.join(EXPORT, EXPORT.form_id == Form.id), EXPORT.exported_on,
+                               settings.submit_period_days)
+    else:
+        listing = DeadlineList(stmt, Form.registered_on, settings.use_period_days)
+    found = listing.page(session, after=after, before=before, size=size)
+    return Page([row.form for row in found.rows], found.after, found.before), {row.number: row for row in found.rows}

@@ -9,7 +9,8 @@ MANUAL = Path(__file__).parent / "data" / "manual.json"
 # screen (endpoint) → its section. A new screen needs a line here (tests/test_help.py checks the URL map).
 SECTIONS = {
     "auth.login": "3", "auth.password": "3", "portal.home": "3", "portal.card": "10.1",
-    "enterprise.home": "2", "enterprise.apply": "4", "enterprise.range_end_field": "4",
+    "enterprise.home": "2", "enterprise.apply": "4", "enterprise.range_end_field": "4", "enterprise.port": "5.1",
+    "enterprise.select_all": "5.2",
     "enterprise.register_list": "5.1", "enterprise.register_form": "5.1", "enterprise.register_deadlines": "5.1",
     "enterprise.batch_register": "5.2",
     "enterprise.revoke_list": "6", "enterprise.revoke_form": "6", "enterprise.revoking": "6",

@@ -208,6 +208,7 @@ class Form(SQLModel, table=True):
         Index("ix_form_enterprise_issued_number", "enterprise_id", "issued_on", "number"),
         query_index("ix_form_registered_number", "form", "registered_on", "number"),
         query_index("ix_form_number_columns", "form", "number"),
+        Index("ix_form_enterprise_state_registered", "enterprise_id", "state", "registered_on", "number"),
     )
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(sa_column=Column(String(12), unique=True, nullable=False))  # 核销单号
@@ -238,6 +239,7 @@ class Declaration(SQLModel, table=True):
         query_index("ix_declaration_enterprise_number", "declaration", "enterprise_id", "number"),
         query_index("ix_declaration_number_columns", "declaration", "number"),
         Index("ix_declaration_number_unified", "number", "unified_no"),  # 统一编号 包含 / 不等于
+        Index("ix_declaration_enterprise_exported", "enterprise_id", "exported_on", "form_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(sa_column=Column(String(18), unique=True, nullable=False))  # 报关单号

@@ -132,7 +132,7 @@ def test_issue_fewer_than_asked_shows_the_consecutive_numbers(officer, demo):
 @pytest.mark.parametrize("count, message", [
     ("0", "发放份数应为 1 至 20 之间的整数"), ("21", "发放份数应为 1 至 20 之间的整数"),
     ("abc", "发放份数应为 1 至 20 之间的整数"), ("", "发放份数应为 1 至 20 之间的整数"),
-    ("-3", "发放份数应为 1 至 20 之间的整数"), ("２", "发放份数应为 1 至 20 之间的整数"),
+    ("-3", "发放份数应为 1 至 20 之间的整数"), ("2.5", "发放份数应为 1 至 20 之间的整数"),
 ])
 def test_bad_counts_issue_nothing(officer, demo, count, message):
     application, first = pending_application(demo), stock(demo)

@@ -99,7 +99,7 @@ def test_kill_nine_during_batches_leaves_no_batch_half_applied(tmp_path):
         def run(share):
             client = Client(port, "", like=signed_in)
             for route, numbers in share:
-                data = {"number": numbers, "act": "1", **moves[route][2]}
+                data = {"number": numbers, "act": "1", "confirmed": "1", **moves[route][2]}
                 try:
                     status, text = client.request("POST", f"/enterprise/{route}", data)
                 except (OSError, http.client.HTTPException):

@@ -1,5 +1,7 @@
 """The operator's screens through the test client: fragment or page, bad input, other enterprises'
 numbers, double submission. (The browser flows are in tests/e2e/test_manual_0*.py.)"""
+import re
+
 import pytest
 from sqlmodel import func, select
 
@@ -29,6 +31,8 @@ FRAGMENT_GETS = [
     ("/enterprise/batch-submit", 'id="batch"'),
     ("/enterprise/batch-submit?after=286000030", 'id="page-keys"'),
     ("/enterprise/lost?start=286000140&count=10", 'id="batch"'),
+    ("/enterprise/batch-submit/all?after=286000030", 'id="rows"'),
+    ("/enterprise/batch-register/all?start=286000087&count=30", 'id="rows"'),
 ]
 
 
@@ -114,7 +118,7 @@ def test_apply_without_js_redirects_with_the_message(a, demo):
     assert applications(demo) == before + 1
 
 
-@pytest.mark.parametrize("quantity", ["0", "-1", "101", "abc", "", "1.5", "１０"])
+@pytest.mark.parametrize("quantity", ["0", "-1", "101", "abc", "", "1.5", "１０１"])
 def test_apply_bad_quantity(a, demo, quantity):
     before = applications(demo)
     for headers in ({}, HX):
@@ -204,6 +208,21 @@ def test_port_lookup_changes_nothing(a, demo, typed, shows):
     assert state_of(demo, "286000087") == "issued"
 
 
+@pytest.mark.parametrize("query, shows", [
+    ("port=5700", "拱北关区"), ("port=0", "5300 深圳海关"), ("port=拱北", "5700 拱北关区"),
+    ("port=0&pick=5300", 'value="5300"'),
+])
+def test_port_lookup_is_its_own_route(a, query, shows):
+    body = a.get(f"/enterprise/port?{query}", headers=HX).get_data(as_text=True)
+    assert shows in body and 'id="port-field"' in body and "<html" not in body and "使用口岸" in body
+    assert "备案口岸" in a.get(f"/enterprise/port?{query}&batch=1", headers=HX).get_data(as_text=True)
+
+
+def test_port_lookup_route_refuses_an_unknown_code(a):
+    response = a.get("/enterprise/port?port=9999", headers=HX)
+    assert response.status_code == 422 and "关区代码 9999 不存在" in response.get_data(as_text=True)
+
+
 def test_zero_lists_every_port_under_its_direct_customs(a):
     body = post(a, "/enterprise/register/286000087", HX, port="0", lookup="1").get_data(as_text=True)
     assert body.count('name="pick"') == 181  # not 0000 海关总署 nor the offices such as 5326 深数统处
@@ -273,8 +292,8 @@ def test_double_submit_does_it_once(a, demo):
 def test_a_form_changed_since_the_page_was_shown(a, demo):
     page = a.get("/enterprise/revoke/286000053").get_data(as_text=True)
     assert ">撤销备案</button>" in page
-    assert post(a, "/enterprise/revoke/286000053", act="1").status_code == 303
-    stale = post(a, "/enterprise/revoke/286000053", HX, act="1")
+    assert post(a, "/enterprise/revoke/286000053", act="1", confirmed="1").status_code == 303
+    stale = post(a, "/enterprise/revoke/286000053", HX, act="1", confirmed="1")
     assert stale.status_code == 422
     assert "该核销单已申请撤销备案，等待海关确认" in stale.get_data(as_text=True)
 
@@ -298,8 +317,16 @@ def test_select_all_marks_this_page_only(a):
     assert 'name="after" value="286000030"' in body
 
 
+def test_select_all_is_its_own_route_answering_the_rows(a):
+    body = a.get("/enterprise/batch-submit/all?after=286000030", headers=HX).get_data(as_text=True)
+    assert body.count("checked") == 5 and body.startswith('<div id="rows">') or 'id="rows"' in body[:200]
+    assert 'id="batch"' not in body
+    ranged = a.get("/enterprise/lost/all?start=286000140&count=3", headers=HX).get_data(as_text=True)
+    assert ranged.count("checked") == 3
+
+
 def test_batch_answers_row_by_row(a, demo):
-    body = post(a, "/enterprise/batch-submit", HX, act="1",
+    body = post(a, "/enterprise/batch-submit", HX, act="1", confirmed="1",
                 number=["286000011", "286000049", "286000012", "12"]).get_data(as_text=True)
     assert body.count("交单成功") == 2
     assert "请拨打 010-65195656 热线，如热线查询内网无数据，请用户与申报海关联系重新签发报关单结汇联（白联）" in body and "核销单号应为 9 位数字" in body
@@ -330,12 +357,26 @@ def test_lost_without_js_asks_first(a, demo):
     assert state_of(demo, "286000141") == "lost"
 
 
+@pytest.mark.parametrize("url, data, number, question, state", [
+    ("/enterprise/batch-submit", {"number": ["286000011", "286000012"]}, "286000011", "是否进行批量交单", "used"),
+    ("/enterprise/revoke/286000053", {}, "286000053", "是否撤销备案", "registered"),
+])
+def test_irreversible_actions_ask_first_without_js(a, demo, url, data, number, question, state):
+    ask = post(a, url, act="1", **data)
+    body = ask.get_data(as_text=True)
+    assert ask.status_code == 200 and question in body and ">确定</button>" in body and ">取消</a>" in body
+    assert 'name="confirmed" value="1"' in body and 'name="csrf_token"' in body
+    assert state_of(demo, number) == state
+    page = a.get(url).get_data(as_text=True)
+    assert f'hx-confirm="{question}"' in page
+
+
 # ── enterprise B sends enterprise A's form numbers: nothing changes, a clear message ──────────
 
 @pytest.mark.parametrize("url, data, number", [
     ("/enterprise/register/286000087", {"port": "5700", "act": "1", "confirmed": "1"}, "286000087"),
     ("/enterprise/register/286000087", {"port": "5700", "lookup": "1"}, "286000087"),
-    ("/enterprise/revoke/286000053", {"act": "1"}, "286000053"),
+    ("/enterprise/revoke/286000053", {"act": "1", "confirmed": "1"}, "286000053"),
     ("/enterprise/submit/286000011", {"act": "1", "confirmed": "1"}, "286000011"),
 ])
 def test_b_posts_a_form_page(b, demo, url, data, number):
@@ -350,7 +391,7 @@ def test_b_posts_a_form_page(b, demo, url, data, number):
 
 @pytest.mark.parametrize("url, data, number", [
     ("/enterprise/batch-register?start=286000087&count=5", {"port": "5700", "act": "1"}, "286000087"),
-    ("/enterprise/batch-submit", {"act": "1"}, "286000011"),
+    ("/enterprise/batch-submit", {"act": "1", "confirmed": "1"}, "286000011"),
     ("/enterprise/lost?start=286000087&count=5", {"act": "1", "confirmed": "1"}, "286000087"),
 ])
 def test_b_posts_a_numbers_to_batches(b, demo, url, data, number):
@@ -379,3 +420,36 @@ def test_other_cards_cannot_enter(app):
         assert login(app.test_client(), card).get("/enterprise/register").status_code == 404
     expired = login(app.test_client(), "1100000000004")
     assert expired.get("/enterprise/register").status_code == 403
+
+
+# ── lists worked against a deadline: start date, due date, days left, most urgent first ──────
+
+def _days_left(body):
+    return [int(d) for d in re.findall(r'data-label="剩余天数">(?:<strong class="why">已超期 )?(-?\d+) 天', body)]
+
+
+@pytest.mark.parametrize("url, heads", [
+    ("/enterprise/submit", ("出口日期", "交单截止日期", "剩余天数")),
+    ("/enterprise/submit-deadlines", ("出口日期", "交单截止日期", "剩余天数")),
+    ("/enterprise/register-deadlines", ("备案日期", "使用期限", "剩余天数")),
+])
+def test_deadline_lists_show_the_due_date_most_urgent_first(a, url, heads):
+    body = a.get(url, headers=HX).get_data(as_text=True)
+    for head in heads:
+        assert f"<th>{head}</th>" in body
+    dues = re.findall(r'data-label="(?:交单截止日期|使用期限)">(\d{4}-\d{2}-\d{2})', body)
+    assert dues and dues == sorted(dues)
+
+
+def test_submit_list_pages_by_urgency_key(a):
+    first = a.get("/enterprise/submit", headers=HX).get_data(as_text=True)
+    after = re.search(r'after=(\d{17})"', first).group(1)
+    second = a.get(f"/enterprise/submit?after={after}", headers=HX).get_data(as_text=True)
+    seen = set(re.findall(r'href="/enterprise/submit/(\d+)"', first))
+    later = set(re.findall(r'href="/enterprise/submit/(\d+)"', second))
+    assert len(seen) == 20 and later and not seen & later and "before=" in second
+    last_first = re.findall(r'data-label="交单截止日期">([\d-]+)', first)[-1]
+    assert re.findall(r'data-label="交单截止日期">([\d-]+)', second)[0] >= last_first
+    back = re.search(r'before=(\d{17})"', second).group(1)
+    assert set(re.findall(r'href="/enterprise/submit/(\d+)"', a.get(f"/enterprise/submit?before={back}",
+                                                                     headers=HX).get_data(as_text=True))) == seen

@@ -109,7 +109,7 @@ def test_values_are_only_parameters(demo, actors):
     (Condition("number", "eq", "   "), "请填写值"),
     (Condition("number", "eq", "286\x00"), "值含有不能识别的字符"),
     (Condition("port_code", "eq", "9999"), "关区代码 9999 不存在"),
-    (Condition("customs_use", "eq", "用过"), "海关使用状态只能是：已用、未用"),
+    (Condition("customs_use", "eq", "用过"), "海关使用状态只能是：已用、撤销中、未用"),
     (Condition("number", "eq", "1", join="xor"), "条件之间只能用“并且”或“或者”连接"),
 ])
 def test_each_wrong_condition_is_explained_in_chinese(demo, actors, condition, message):

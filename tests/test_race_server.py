@@ -74,7 +74,7 @@ def _moves(numbers: list[str]):
     out = []
     for n in numbers:
         out += [("A", "口岸备案", ("POST", f"/enterprise/register/{n}", {"port": "5700", "confirmed": "1"}), single)] * 4
-        out += [("A", "撤销备案", ("POST", f"/enterprise/revoke/{n}", {}), single)] * 3
+        out += [("A", "撤销备案", ("POST", f"/enterprise/revoke/{n}", {"confirmed": "1"}), single)] * 3
         out += [("customs", "撤销确认", ("POST", "/customs/revocations", {"number": n, "CONFIRM_REVOKE": "1"}), rows)] * 2
         if n in numbers[:4]:  # 挂失 ends a form: on a third of them only, the others go round all the time
             out += [("A", "挂失", ("POST", "/enterprise/lost", {"number": n, "act": "1", "confirmed": "1"}), rows)]

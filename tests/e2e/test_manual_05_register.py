@@ -29,7 +29,8 @@ def test_5_1_register_one_form(page, live, demo):
     same = stays_on_page(page)
     port = page.get_by_label("使用口岸")
     port.fill("5700")
-    port.press("Enter")  # 回车后代码将自动转换为中文“拱北关区”
+    with page.expect_request(lambda r: r.method == "GET" and "/enterprise/port?" in r.url):
+        port.press("Enter")  # 回车后代码将自动转换为中文“拱北关区”: the lookup's own route
     expect(page.locator("#port-name")).to_have_text("拱北关区")
     port.fill("0")
     port.press("Enter")  # 输入“0”按回车，将出现全国各海关关区代码
@@ -100,7 +101,8 @@ def test_5_2_batch_register(page, live, demo):
     expect(page).to_have_url(re.compile(r"start=286000136&count=30"))
     page.get_by_role("link", name="下一页").click()
     expect(rows(page)).to_have_count(10)
-    page.get_by_role("button", name="全选").click()  # this page only: 286000156..165
+    with page.expect_request(lambda r: r.method == "GET" and "/enterprise/batch-register/all?" in r.url):
+        page.get_by_role("button", name="全选").click()  # this page only: 286000156..165
     expect(page.get_by_role("checkbox", checked=True)).to_have_count(10)
     page.get_by_role("link", name="上一页").click()
     expect(rows(page)).to_have_count(20)
@@ -155,3 +157,17 @@ def test_5_2_batch_register_without_js(no_js_page, live, demo):
     expect(page.get_by_role("table", name="处理结果").get_by_text("设置成功")).to_have_count(4)
     expect(rows(page)).to_have_count(1)
     assert [state_of(demo, f"28600014{i}") for i in range(5)] == ["registered"] * 4 + ["issued"]
+
+
+def test_5_1_full_width_digits_from_a_chinese_input_method(page, live, demo):
+    enter_fx(page, live)
+    page.goto(f"{live}/enterprise/register/286000088")
+    port = page.get_by_label("使用口岸")
+    port.fill("５７００")  # 全角, as a Chinese input method types it
+    port.press("Enter")
+    expect(page.locator("#port-name")).to_have_text("拱北关区")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="确认").click()
+    expect(page.get_by_text("设置成功")).to_be_visible()
+    expect(page.get_by_role("tabpanel")).to_contain_text("5700 拱北关区")
+    assert state_of(demo, "286000088") == "registered"

@@ -19,6 +19,7 @@ def test_6_revoke_a_registration(page, live, demo):
     page.get_by_role("link", name="286000053").click()
     expect(page.get_by_role("heading", name="撤销备案 · 核销单 286000053")).to_be_visible()
     same = stays_on_page(page)
+    page.on("dialog", lambda dialog: dialog.accept())  # 是否撤销备案 → 确定
     page.get_by_role("button", name="撤销备案").click()
     expect(page.get_by_text("撤销备案申请成功")).to_be_visible()
     expect(page.get_by_role("tabpanel")).to_contain_text("撤销中")  # until customs decides
@@ -40,6 +41,7 @@ def test_6_revoke_without_js(no_js_page, live, demo):
     open_menu(page, "撤销备案")
     page.get_by_role("link", name="286000054").click()
     page.get_by_role("button", name="撤销备案").click()
+    page.get_by_role("button", name="确定").click()  # 是否撤销备案: a page without JavaScript
     expect(page.get_by_text("撤销备案申请成功")).to_be_visible()
     expect(page.get_by_role("tabpanel")).to_contain_text("撤销中")
     assert state_of(demo, "286000054") == "revoking"

@@ -71,6 +71,7 @@ def test_7_1_submit_without_js(no_js_page, live, demo):
 
 def test_7_2_batch_submit(page, live, demo):
     enter_fx(page, live)
+    page.on("dialog", lambda dialog: dialog.accept())  # 是否进行批量交单 → 确定
     open_menu(page, "批量交单")
     page.get_by_role("button", name="开始查找").click()  # 列出所有符合交单条件的记录
     expect(rows(page)).to_have_count(20)
