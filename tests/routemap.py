@@ -82,11 +82,12 @@ def url_parameters(rule: Rule) -> list[str]:
 
 
 def parameter_kind(rule: Rule, name: str) -> str | None:
-    """How a URL parameter is filled: a form number, a declaration number, an id, a help key, a file."""
+    """How a URL parameter is filled: a form number, a declaration number, an id, a help key, a list's
+    name (the bureau's 即将到期 lists), a file."""
     if name == "number":
         return "declaration" if f"/declarations/<{name}>" in rule.rule else "form"
     return {"application_id": "application", "request_id": "permission", "key": "help",
-            "filename": "static"}.get(name)
+            "filename": "static", "kind": "list"}.get(name)
 
 
 def rule_app():

@@ -46,6 +46,7 @@ CELL_KINDS = [*KINDS, "customs_subordinate"]
 # routes whose own card's GET answers other than 200, and why (a new entry needs a reason)
 GET_ANSWERS = {
     "auth.login": (302, "a card that is logged in is sent on to its menu"),
+    "enterprise.port": (422, "the 使用口岸 lookup without a code asks for one"),
 }
 FIELD = re.compile(r'<(input|select|textarea|button)\b[^>]*\bname="([^"]+)"(?:[^>]*\bvalue="([^"]*)")?', re.S)
 
@@ -85,6 +86,8 @@ class World:
             return ids if own else [MISSING_ID]
         if kind_of_param == "help":
             return [help_key()] if own else ["no-such-section"]
+        if kind_of_param == "list":
+            return ["use", "submit"] if own else ["no-such-list"]
         return ["css/app.css"] if own else ["no/such.css"]
 
     def urls(self, rule, t, own: bool, method: str = "GET") -> list[str]:

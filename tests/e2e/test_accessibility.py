@@ -32,7 +32,8 @@ ROLES = {
     "3300000000001": ("portal", "customs", "forms", "query"),
     "9900000000001": ("portal", "admin", "demo", "exercises.trainer", "forms", "query"),
 }
-NOT_SCREENS = {"static", "healthz", "exercises.export", "query.export", "enterprise.range_end_field"}
+NOT_SCREENS = {"static", "healthz", "exercises.export", "query.export", "enterprise.range_end_field",
+               "enterprise.port"}  # the last two: a field's own widget route, not a screen
 
 # a form in the state the screen acts on (enterprise screens: enterprise A's; customs: at 5700)
 FORM_FOR = {
@@ -64,6 +65,8 @@ def _arguments(session, endpoint: str, card: Card) -> dict:
     if endpoint == "bureau.permission":
         pending = session.exec(select(PermissionRequest).where(PermissionRequest.state == RequestState.PENDING)).first()
         return {"request_id": pending.id}
+    if endpoint == "bureau.deadline_list":
+        return {"kind": "use"}
     if endpoint == "help.section":
         return {"key": "5.2", "screen": "enterprise.batch_register"}
     return {"number": session.exec(query).first().number}
