@@ -114,6 +114,7 @@ def world(databases, tmp_path_factory):
 def answered(response, t, url, data=None):
     """No 5xx, no other tenant's data: true of every answer in the matrix."""
     body, sent = text(response), sent_values(url, data)
+    response.close()  # a streamed answer (导出) gives back its connection and its export slot now
     assert response.status_code < 500, f"{url}: {response.status_code}"
     assert not leaks(body, t, sent), f"{url} shows another tenant's {sorted(leaks(body, t, sent))}"
     return response
