@@ -5,7 +5,7 @@ bookmarked, shared and reloaded; the card's scope is applied by the query builde
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, g, redirect, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, g, redirect, request, url_for
 
 from blueprints import _exports, exercises
 from blueprints._auth import actor, require
@@ -14,7 +14,7 @@ from blueprints._lists import ListArgs, form_names, page_of, whole
 from blueprints.forms import detail_or_404, walk
 from db import codes, queries
 from db import export as csv_export
-from db.engine import get_session
+from db.engine import get_db, get_session
 from db.models import CardKind
 from db.queries import BUSINESSES, COUNT_LIMIT, MAX_CONDITIONS, OPS, Condition, QueryError
 
@@ -227,6 +227,14 @@ def _detail(query: Query, detail, key: str, default_tab: str):
     return render("query/detail.html", "query/_tab.html", detail=detail, tab=tab, route=route)
 
 
+def _streamed(db, business: str, stmt):
+    session = db.session()
+    try:
+        yield from csv_export.csv_lines(business, session, stmt)
+    finally:
+        session.close()
+
+
 @bp.route("/export.csv")
 def export():  # 导出
     query = Query.from_request()
@@ -242,8 +250,9 @@ def export():  # 导出
         g.busy_reason = busy
         abort(429)
     slot = _exports.Slot(actor().card_id)
-    response = Response(stream_with_context(slot.around(csv_export.csv_lines(query.business, session, stmt))),
-                        mimetype="text/csv")
+    # the stream reads on a session of its own, closed when it ends: it needs no request context, so the
+    # request's own session goes back to the pool at once instead of when the stream's frames are collected
+    response = Response(slot.around(_streamed(get_db(), query.business, stmt)), mimetype="text/csv")
     response.call_on_close(slot.release)  # the client went away before the end
     response.headers["Content-Disposition"] = f"attachment; filename=query.csv; filename*=UTF-8''{quote(filename)}"
     return response

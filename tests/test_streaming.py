@@ -66,3 +66,14 @@ def test_exports_take_half_the_threads_at_most(app):
     refused = client.get("/query/export.csv?b=form")
     assert refused.status_code == 429 and _exports.BUSY_SERVER in refused.get_data(as_text=True)
     running.close()
+
+
+def test_an_export_gives_its_connections_back_when_it_ends(app, demo):
+    """The stream reads on a session of its own and closes it at its end; the request's session closes
+    with the request, not when the garbage collector finds the stream (the pool would run dry)."""
+    client = login(app.test_client(), "2200000000001")
+    for _ in range(demo.engine.pool.size() + 2):
+        response = client.get("/query/export.csv?b=form", headers=GZIP)
+        assert response.status_code == 200 and response.get_data()
+        response.close()
+        assert demo.engine.pool.checkedout() == 0
