@@ -113,7 +113,10 @@ def test_an_enterprise_card_needs_an_enrolled_customs_code(page, live):
     page.get_by_label("海关编码").fill("9999999999")
     page.get_by_role("button", name="发卡").click()
     expect(page.get_by_role("alert")).to_have_text("海关编码 9999999999 尚未入网")
+    # the refusal is swapped in and settled (htmx) before the next value is typed into the new field
+    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
     page.get_by_label("海关编码").fill("4403910001")
+    expect(page.get_by_label("海关编码")).to_have_value("4403910001")
     page.get_by_role("button", name="发卡").click()
     expect(page.get_by_role("status")).to_contain_text("发卡成功")
     card_no, _ = shown(page, "企业操作员卡")
