@@ -53,6 +53,7 @@ def init_app(app):
 
     from flask_login import current_user
 
+    from blueprints._i18n import language, tr
     from db import clock
     from db.models import DeclarationStatus, FormState
     from db.status import COLUMNS, status_cells, status_columns
@@ -62,10 +63,11 @@ def init_app(app):
     htmx_file = next(p.name for p in sorted((static / "vendor").glob("htmx-*.min.js")))
 
     # globals rather than context: macros imported without context (the rows partial's) see them too
-    app.jinja_env.globals.update(status_columns=status_columns, status_column_names=COLUMNS, status_tds=status_cells,
+    app.jinja_env.globals.update(status_columns=status_columns, status_column_names=COLUMNS,
+                                 status_tds=lambda state: status_cells(state, language(), tr),
                                  number_slot=NUMBER_SLOT,
-                                 state_label=lambda s: FormState(s).label,
-                                 declaration_status_label=lambda s: DeclarationStatus(s).label,
+                                 state_label=lambda s: tr(FormState(s).label),
+                                 declaration_status_label=lambda s: tr(DeclarationStatus(s).label),
                                  tab_query=_tab_query)
 
     @app.context_processor

@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from blueprints import _ratelimit
+from blueprints import _i18n, _ratelimit
 from blueprints._auth import CardUser, actor, safe_next
 from blueprints._htmx import render
 from db import accounts
@@ -37,6 +37,23 @@ def logout():
         accounts.logout(db=get_db(), card_id=current_user.card.id)
         logout_user()
     return redirect(url_for("auth.login"), 303)
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    """The header's 中文 / English: kept on the card when one is logged in (every later session shows it),
+    in a cookie before login. Back to the page it was pressed on."""
+    chosen = request.form.get("language", "")
+    if chosen not in _i18n.LANGUAGES:
+        abort(400)
+    back = safe_next(request.form.get("next")) or url_for("portal.home")
+    answer = redirect(back, 303)
+    if current_user.is_authenticated:
+        kept = None if chosen == _i18n.DEFAULT else chosen
+        accounts.set_language(db=get_db(), card_id=actor().card_id, language=kept)
+    answer.set_cookie(_i18n.COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                      secure=request.is_secure)
+    return answer
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -141,7 +141,7 @@ def card_for_session(session: Session, card_id: int, version: int | None) -> Car
 
 # what a logged-in request needs of its card (never the password hash)
 SESSION_COLUMNS = ("id", "card_no", "kind", "holder", "enterprise_id", "district_code", "must_change_password",
-                   "locked", "session_version", "permission_expires")
+                   "locked", "session_version", "permission_expires", "language")
 _SESSION_ROW = select(*(getattr(Card, c) for c in SESSION_COLUMNS)).where(Card.id == bindparam("card_id"))
 
 
@@ -153,6 +153,13 @@ def session_row(session: Session, card_id: int, version: int):
     if row is None or row.locked or row.session_version != version:
         return None
     return row
+
+
+def set_language(*, db: Database, card_id: int, language: str | None) -> None:
+    """The card's screens from now on in `language` (None: the default, 中文). A preference, not a
+    business event: no audit entry."""
+    with db.write() as session:
+        session.execute(update(Card).where(Card.id == card_id).values(language=language))
 
 
 # ── 数据中心: 入网, reset, lock ─────────────────────────────────────────────────────────────
