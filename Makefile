@@ -66,6 +66,7 @@ screenshot: $(VENV)/.test-deps browser  # docs/login-demo.png, the README's scre
 translations: $(VENV)/.test-deps
 	$(BIN)/pybabel --quiet extract -F babel.cfg -k t --no-location --sort-output --omit-header -o translations/messages.pot app.py blueprints db templates
 	$(BIN)/pybabel --quiet update -i translations/messages.pot -d translations -l en --no-fuzzy-matching --ignore-obsolete
+	sed -i '/^"POT-Creation-Date\|^"PO-Revision-Date/d' translations/en/LC_MESSAGES/messages.po  # no date to merge
 	$(BIN)/pybabel --quiet compile -d translations -l en
 	rm translations/messages.pot
 
