@@ -9,7 +9,8 @@ from blueprints import customs_entry as entry
 from blueprints import customs_lists
 from blueprints._auth import actor, require
 from blueprints._htmx import go, pressed, render
-from blueprints.customs_lists import BATCH, SCREENS, Screen
+from blueprints._i18n import tr
+from blueprints.customs_lists import ACTION_WORDS, BATCH, SCREENS, Screen
 from blueprints.forms import Walk, walk
 from blueprints.portal import dashboard_context
 from db import details, lists, workflow
@@ -18,6 +19,7 @@ from db.models import CardKind
 from db.queries import neighbours
 from db.rules import Action, allowed, why_not
 from db.transaction import Result
+from db.words import t
 
 bp = Blueprint("customs", __name__, url_prefix="/customs")
 bp.before_request(require(CardKind.CUSTOMS, fx=True))
@@ -62,7 +64,7 @@ def act_on_form(number):
         return _reject(detail)
     chosen = pressed(*(a.name for a in BATCH))
     if chosen is None:
-        return _answer(detail, Result(False, "请选择要进行的操作", detail.form.number), status=409)
+        return _answer(detail, Result(False, t("请选择要进行的操作"), detail.form.number), status=409)
     return _after(detail, BATCH[Action[chosen]](db=get_db(), actor=actor(), numbers=[detail.form.number])[0])
 
 
@@ -80,8 +82,9 @@ def _after(detail: details.FormDetail, outcome: Result):
     get_session().expire_all()
     after = details.load(get_session(), actor(), detail.form.number, get_db().settings)
     if after is None:
-        done = "，已回到已发放，企业可重新备案" if outcome.ok else "（该核销单已不属本关区）"
-        flash(f"核销单 {detail.form.number}：{outcome.message}{done}")
+        done = t("，已回到已发放，企业可重新备案") if outcome.ok else t("（该核销单已不属本关区）")
+        flash(tr(t("核销单 %(number)s：%(message)s%(done)s", number=detail.form.number, message=outcome.message,
+                   done=done)))
         return go(url_for("customs.revocations"))
     return _answer(after, outcome, status=200 if outcome.ok else 409)
 
@@ -98,7 +101,7 @@ def _form_page(detail: details.FormDetail, outcome: Result | None = None, reason
     why = None
     if screen and not (outcome and outcome.ok):
         refusal = why_not(screen.action, me, detail.form, detail.declaration, settings)
-        why = f"不能{screen.action}：{refusal}" if refusal else None
+        why = t("不能%(action)s：%(refusal)s", action=ACTION_WORDS[screen.action], refusal=refusal) if refusal else None
     return dict(detail=detail, tab=request.args.get("tab", "form"), walk=_walk(screen, detail), outcome=outcome,
                 allowed=allowed((*FORM_PAGE_ACTIONS, Action.VERIFY), me, detail.form, detail.declaration, settings),
                 why=why, reason_error=reason_error,

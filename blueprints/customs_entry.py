@@ -5,11 +5,13 @@ from flask import abort, flash, request, url_for
 
 from blueprints._auth import actor
 from blueprints._htmx import go, pressed, render
+from blueprints._i18n import tr
 from blueprints.forms import detail_or_404, walk
 from db import clock, codes, declarations, workflow
 from db.engine import get_db, get_session
 from db.lists import candidates
 from db.rules import Action, valid_number, why_not
+from db.words import t
 
 START_LINES = 3
 
@@ -32,14 +34,14 @@ def post(number):
     errors, outcome, status = {}, None, 200
     if pressed("add_line"):
         rows, errors = (rows + 1, {}) if rows < declarations.MAX_LINES else (
-            rows, {"lines": f"商品最多 {declarations.MAX_LINES} 项"})
+            rows, {"lines": t("商品最多 %(n)s 项", n=declarations.MAX_LINES)})
     elif pressed("verify"):
         data, errors = declarations.parse(get_session(), header, lines)
         status = 422 if errors else 200
         if data is not None:
             outcome = workflow.record_declaration(db=get_db(), actor=actor(), number=form.form.number, data=data)
             if outcome.ok:
-                flash(outcome.message)
+                flash(tr(outcome.message))
                 return go(url_for("customs.form", number=form.form.number, tab="declaration"))
             status = 409
     return _render(form, header, lines, rows, errors, outcome, fragment="customs/_entry.html", status=status)

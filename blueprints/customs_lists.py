@@ -14,6 +14,7 @@ from db import codes, lists, workflow
 from db.engine import get_db, get_session
 from db.queries import PAGE_SIZE, Page
 from db.rules import Action, number_message, use_days_left, use_deadline, valid_number
+from db.words import Text, t
 
 # the batch functions behind each button; 驳回撤销 takes a reason, one form at a time
 BATCH = {
@@ -25,19 +26,31 @@ BATCH = {
     Action.CONFIRM_REVOKE: workflow.confirm_revoke,  # 确认撤销
 }
 
+# the officer's actions as the screen says them (their buttons, and "不能放行：…"): the manual's words
+ACTION_WORDS = {
+    Action.RELEASE: t("放行"),
+    Action.CLOSE: t("结关"),
+    Action.ISSUE_SLIP: t("签发结汇联"),
+    Action.REISSUE_SLIP: t("重签结汇联"),
+    Action.SUPPLEMENT: t("补验"),
+    Action.CONFIRM_REVOKE: t("确认撤销"),
+    Action.REJECT_REVOKE: t("驳回撤销"),
+    Action.VERIFY: t("验核"),
+}
+
 
 @dataclass(frozen=True)
 class Screen:
     """One of the officer's list screens: what it selects (a db.lists function), its batch button."""
 
     name: str  # the endpoint's name, and ?via= on the form pages it opens
-    title: str
-    note: str
+    title: Text
+    note: Text
     action: Action  # the list's purpose: its batch button, and why a typed number is not in it
     batch: bool = False
     forms: Callable | None = None  # (actor, settings) → the forms listed; default: the action's candidates
     conditions: tuple = ()  # a list of declarations: the status conditions of its tab
-    tab: str = ""  # a list of declarations: the tab's label
+    tab: Text | str = ""  # a list of declarations: the tab's label
     urgent: bool = False  # a deadline list: the most urgent first, with the due date and the days left
 
     @property
@@ -72,26 +85,26 @@ class Screen:
 
 
 SCREENS = {screen.name: screen for screen in [
-    Screen("registered", "备案数据", "本关区已备案、海关使用状态为未用的核销单。", Action.VERIFY,
+    Screen("registered", t("备案数据"), t("本关区已备案、海关使用状态为未用的核销单。"), Action.VERIFY,
            forms=lists.registered),
-    Screen("expiring", "备案即将到期", "备案后使用期限即将届满的核销单，请及时验核。最先到期的排在最前。",
+    Screen("expiring", t("备案即将到期"), t("备案后使用期限即将届满的核销单，请及时验核。最先到期的排在最前。"),
            Action.VERIFY, forms=lists.near_use_end, urgent=True),
-    Screen("verify", "报关验核", "点击核销单号录入出口报关单；验核后海关使用状态为已用。", Action.VERIFY),
-    Screen("revocations", "撤销确认",
-           "企业申请撤销备案的核销单。确认撤销后核销单回到已发放，可重新备案；驳回撤销请点击核销单号填写原因。",
+    Screen("verify", t("报关验核"), t("点击核销单号录入出口报关单；验核后海关使用状态为已用。"), Action.VERIFY),
+    Screen("revocations", t("撤销确认"),
+           t("企业申请撤销备案的核销单。确认撤销后核销单回到已发放，可重新备案；驳回撤销请点击核销单号填写原因。"),
            Action.CONFIRM_REVOKE, batch=True),
-    Screen("supplements", "补验",
-           "货物已放行、但海关使用状态仍为未用的核销单（常见问题 10.3）：补验后海关使用状态为已用，企业即可交单。",
+    Screen("supplements", t("补验"),
+           t("货物已放行、但海关使用状态仍为未用的核销单（常见问题 10.3）：补验后海关使用状态为已用，企业即可交单。"),
            Action.SUPPLEMENT, batch=True),
-    Screen("declarations", "报关单", "已申报的出口报关单，货物放行后请放行。", Action.RELEASE, True,
-           conditions=lists.TO_RELEASE, tab="已申报（待放行）"),
-    Screen("to_close", "报关单", "已放行的出口报关单，办结海关手续后请结关。", Action.CLOSE, True,
-           conditions=lists.TO_CLOSE, tab="已放行（待结关）"),
-    Screen("to_slip", "报关单", "已结关、尚未签发结汇联的出口报关单。", Action.ISSUE_SLIP, True,
-           conditions=lists.TO_SLIP, tab="待签发结汇联"),
-    Screen("slipped", "报关单",
-           "已签发结汇联的出口报关单。企业交单时外汇局查不到结汇联的，可重签结汇联（常见问题 10.3）。",
-           Action.REISSUE_SLIP, True, conditions=lists.SLIPPED, tab="已签发结汇联"),
+    Screen("declarations", t("报关单"), t("已申报的出口报关单，货物放行后请放行。"), Action.RELEASE, True,
+           conditions=lists.TO_RELEASE, tab=t("已申报（待放行）")),
+    Screen("to_close", t("报关单"), t("已放行的出口报关单，办结海关手续后请结关。"), Action.CLOSE, True,
+           conditions=lists.TO_CLOSE, tab=t("已放行（待结关）")),
+    Screen("to_slip", t("报关单"), t("已结关、尚未签发结汇联的出口报关单。"), Action.ISSUE_SLIP, True,
+           conditions=lists.TO_SLIP, tab=t("待签发结汇联")),
+    Screen("slipped", t("报关单"),
+           t("已签发结汇联的出口报关单。企业交单时外汇局查不到结汇联的，可重签结汇联（常见问题 10.3）。"),
+           Action.REISSUE_SLIP, True, conditions=lists.SLIPPED, tab=t("已签发结汇联")),
 ]}
 TABS = [screen for screen in SCREENS.values() if screen.of_declarations]
 
@@ -110,9 +123,9 @@ def run_batch(screen: Screen):
     if pressed("select_all"):
         pass
     elif not pressed(screen.action.name):
-        message = "请选择要进行的操作"
+        message = t("请选择要进行的操作")
     elif len(numbers) > PAGE_SIZE:
-        message = f"每次最多标记 {PAGE_SIZE} 条"
+        message = t("每次最多标记 %(n)s 条", n=PAGE_SIZE)
     else:
         results = BATCH[screen.action](db=get_db(), actor=actor(), numbers=numbers)
     context = _context(screen, args, results=results, message=message)

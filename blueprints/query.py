@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, g, redirect, request, url_for
+from markupsafe import Markup
 
 from blueprints import _exports, exercises
 from blueprints._auth import actor, require
 from blueprints._htmx import go, render, wants_fragment
+from blueprints._i18n import DEFAULT, language, tr
 from blueprints._lists import ListArgs, form_names, page_of, whole
 from blueprints.forms import detail_or_404, walk
 from db import codes, queries
@@ -17,6 +19,7 @@ from db import export as csv_export
 from db.engine import get_db, get_session
 from db.models import CardKind
 from db.queries import BUSINESSES, COUNT_LIMIT, MAX_CONDITIONS, OPS, Condition, QueryError
+from db.words import t
 
 bp = Blueprint("query", __name__, url_prefix="/query")
 bp.before_request(require(*CardKind))
@@ -80,11 +83,25 @@ def _screen(query: Query, editor: Editor, *, errors=None, results=None, fragment
                   fields=fields, spec=spec, code_options=options, errors=errors,
                   groups=queries.groups(query.conditions),
                   results=results, ops=OPS, joins=queries.JOINS, businesses=BUSINESSES, describe=_describe(fields),
+                  code_name=_code_name(fields),
                   count_limit=COUNT_LIMIT, **rows)
 
 
 def _describe(fields):
-    return lambda c: c.describe(fields, lambda table, code: codes.name_of(get_session(), table, code))
+    """A condition in the screen's language ("使用口岸 等于 5700"); the code's name is data (_code_name)."""
+    return lambda c: tr(c.describe(fields))
+
+
+def _code_name(fields):
+    """The name of a condition's code ("拱北关区"): data, so Chinese whatever the language (marked so in
+    English)."""
+    def name(c: Condition) -> str:
+        spec = fields.get(c.field)
+        said = codes.name_of(get_session(), spec.code_table, c.value.strip()) if spec and spec.code_table else None
+        if not said or language() == DEFAULT:
+            return said or ""
+        return Markup('<span lang="zh-CN">{}</span>').format(said)
+    return name
 
 
 def _changed(query: Query, editor: Editor):
@@ -132,7 +149,7 @@ def _write(query: Query, editor: Editor, fields) -> None:
     wanted = Condition(args.get("nf", "")[:40], editor.op, editor.value, editor.value2, editor.join)
     editor.error = queries.condition_error(wanted, fields, get_session())
     if len(query.conditions) >= MAX_CONDITIONS:
-        editor.error = f"条件最多 {MAX_CONDITIONS} 个，请删除一些条件"
+        editor.error = t("条件最多 %(n)s 个，请删除一些条件", n=MAX_CONDITIONS)
 
 
 def _typed(spec) -> bool:
@@ -149,7 +166,8 @@ def _run(query: Query, editor: Editor, fields):
     if editor.error is None:
         query.conditions.append(editor.condition())
         return go(url_for("query.search", **query.args(run=1)))
-    unset = f"所填的值“{editor.value[:40]}”未设为条件：{editor.error}。请改正后按条件设定，或清空值再开始查找"
+    unset = t("所填的值“%(value)s”未设为条件：%(error)s。请改正后按条件设定，或清空值再开始查找",
+              value=editor.value[:40], error=editor.error)
     return _screen(query, editor, results={"unset": unset}, fragment="query/_results.html", status=422)
 
 

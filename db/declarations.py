@@ -7,23 +7,24 @@ from sqlmodel import Session, func, select
 
 from db import clock, codes, money
 from db.models import Declaration
+from db.words import t
 
 MAX_LINES = 20
 
 # field name → (label, code table or None)
 HEADER_FIELDS = {
-    "declared_on": ("申报日期", None),
-    "exported_on": ("出口日期", None),
-    "transport": ("运输方式", "transport"),
-    "trade_mode": ("贸易方式", "trade"),
-    "settlement": ("结汇方式", "settlement"),
-    "deal": ("成交方式", "deal"),
-    "currency": ("币制", "currency"),
-    "country": ("运抵国", "country"),
-    "dest_port": ("指运港", None),
+    "declared_on": (t("申报日期"), None),
+    "exported_on": (t("出口日期"), None),
+    "transport": (t("运输方式"), "transport"),
+    "trade_mode": (t("贸易方式"), "trade"),
+    "settlement": (t("结汇方式"), "settlement"),
+    "deal": (t("成交方式"), "deal"),
+    "currency": (t("币制"), "currency"),
+    "country": (t("运抵国"), "country"),
+    "dest_port": (t("指运港"), None),
 }
-LINE_FIELDS = {"hs_code": "商品编号", "name": "商品名称", "quantity": "数量", "unit": "单位",
-               "unit_price": "单价"}
+LINE_FIELDS = {"hs_code": t("商品编号"), "name": t("商品名称"), "quantity": t("数量"), "unit": t("单位"),
+               "unit_price": t("单价")}
 
 
 @dataclass
@@ -91,7 +92,7 @@ def parse(session: Session, data: dict[str, str], lines: list[dict[str, str]]):
     values = _parse_header(session, data, errors)
     parsed_lines = _parse_lines(lines, errors)
     if parsed_lines and sum((line.total for line in parsed_lines), Decimal(0)) >= money.LIMIT:
-        errors["lines"] = f"报关单总价{money.TOO_LARGE}"
+        errors["lines"] = t("报关单总价%(too_large)s", too_large=money.TOO_LARGE)
     if errors:
         return None, errors
     return DeclarationInput(**values, lines=parsed_lines), {}
@@ -102,31 +103,31 @@ def _parse_header(session: Session, data: dict[str, str], errors: dict[str, str]
     for name, (label, table) in HEADER_FIELDS.items():
         text = (data.get(name) or "").strip()
         if not text:
-            errors[name] = f"请填写{label}"
+            errors[name] = t("请填写%(label)s", label=label)
         elif name.endswith("_on"):
             values[name] = parse_date(text)
             if values[name] is None:
-                errors[name] = f"{label}应为 YYYYMMDD 格式的日期"
+                errors[name] = t("%(label)s应为 YYYYMMDD 格式的日期", label=label)
             elif values[name] > clock.today():
-                errors[name] = f"{label}不能晚于今天"
+                errors[name] = t("%(label)s不能晚于今天", label=label)
         elif table and codes.name_of(session, table, text) is None:
-            errors[name] = f"{label}代码 {text[:10]} 不存在"
+            errors[name] = t("%(label)s代码 %(code)s 不存在", label=label, code=text[:10])
         elif len(text) > 40:
-            errors[name] = f"{label}不能超过 40 个字"
+            errors[name] = t("%(label)s不能超过 40 个字", label=label)
         else:
             values[name] = text
     if not errors and values["exported_on"] < values["declared_on"]:
-        errors["exported_on"] = "出口日期不能早于申报日期"
+        errors["exported_on"] = t("出口日期不能早于申报日期")
     return values
 
 
 def _parse_lines(lines: list[dict[str, str]], errors: dict[str, str]) -> list[LineInput]:
     filled = [line for line in lines if any((v or "").strip() for v in line.values())]
     if not filled:
-        errors["lines"] = "请至少填写一项商品"
+        errors["lines"] = t("请至少填写一项商品")
         return []
     if len(filled) > MAX_LINES:
-        errors["lines"] = f"商品最多 {MAX_LINES} 项"
+        errors["lines"] = t("商品最多 %(n)s 项", n=MAX_LINES)
         return []
     parsed = []
     for i, line in enumerate(filled, start=1):
@@ -136,17 +137,17 @@ def _parse_lines(lines: list[dict[str, str]], errors: dict[str, str]) -> list[Li
         unit_price = parse_amount(line.get("unit_price", ""))
         problem = None
         if len(hs_code) != 10 or not hs_code.isdigit():
-            problem = "商品编号应为 10 位数字"
+            problem = t("商品编号应为 10 位数字")
         elif not name or len(name) > 100:
-            problem = "请填写商品名称（100 字以内）"
+            problem = t("请填写商品名称（100 字以内）")
         elif quantity is None:
-            problem = f"数量应为大于 0 的数字，最多 4 位小数，{money.TOO_LARGE}"
+            problem = t("数量应为大于 0 的数字，最多 4 位小数，%(too_large)s", too_large=money.TOO_LARGE)
         elif unit_price is None:
-            problem = f"单价应为大于 0 的数字，最多 4 位小数，{money.TOO_LARGE}"
+            problem = t("单价应为大于 0 的数字，最多 4 位小数，%(too_large)s", too_large=money.TOO_LARGE)
         elif money.product(quantity, unit_price) is None:
-            problem = f"总价（数量×单价）{money.TOO_LARGE}"
+            problem = t("总价（数量×单价）%(too_large)s", too_large=money.TOO_LARGE)
         if problem:
-            errors[f"line{i}"] = f"第 {i} 项：{problem}"
+            errors[f"line{i}"] = t("第 %(i)s 项：%(problem)s", i=i, problem=problem)
             continue
         parsed.append(LineInput(hs_code, name, quantity, (line.get("unit") or "").strip()[:8], unit_price))
     return parsed

@@ -23,6 +23,7 @@ from db import codes, status
 from db.actor import Actor
 from db.declarations import parse_amount
 from db.models import CardKind, Declaration, DeclarationStatus, Enterprise, Form, FormState
+from db.words import Text, t
 
 PAGE_SIZE = 20
 COUNT_LIMIT = 10_000
@@ -30,8 +31,8 @@ MAX_CONDITIONS = 10
 MAX_VALUE_LENGTH = 100
 
 OPS = {
-    "eq": "等于", "ne": "不等于", "prefix": "以……开始", "contains": "包含", "before": "早于",
-    "after": "晚于", "between": "介于", "gt": "大于", "lt": "小于",
+    "eq": t("等于"), "ne": t("不等于"), "prefix": t("以……开始"), "contains": t("包含"), "before": t("早于"),
+    "after": t("晚于"), "between": t("介于"), "gt": t("大于"), "lt": t("小于"),
 }
 OPS_BY_KIND = {
     "text": ("eq", "ne", "prefix", "contains"),
@@ -41,7 +42,14 @@ OPS_BY_KIND = {
     "code": ("eq", "ne"),
     "choice": ("eq", "ne"),
 }
-JOINS = {"and": "并且", "or": "或者"}
+JOINS = {"and": t("并且"), "or": t("或者")}
+
+
+def listed(words: list) -> Text | str:
+    """Words as one list, 、 between them in Chinese (and each said in the screen's language)."""
+    if len(words) < 2:
+        return words[0] if words else ""
+    return t("%(first)s、%(rest)s", first=words[0], rest=listed(words[1:]))
 
 
 @dataclass(frozen=True)
@@ -67,47 +75,47 @@ def _status_choices(column: str) -> dict[str, object]:
             for value in status.values_of(column)}
 
 
-DATE_HINT = "YYYYMMDD，以……开始 / 介于 可只填开头，如 200701"
+DATE_HINT = t("YYYYMMDD，以……开始 / 介于 可只填开头，如 200701")
 FORM_FIELDS: dict[str, FieldSpec] = {
-    "number": FieldSpec("核销单号", "digits", Form.number),
-    "issued_on": FieldSpec("发单日期", "date", Form.issued_on, hint=DATE_HINT),
-    "port_code": FieldSpec("使用口岸", "code", Form.port_code, code_table="district", hint="关区代码，如 5700"),
-    "registered_on": FieldSpec("备案日期", "date", Form.registered_on, hint=DATE_HINT),
-    "register_state": FieldSpec("备案状态", "choice", choices=_status_choices("备案状态")),
-    "customs_use": FieldSpec("海关使用状态", "choice", choices=_status_choices("海关使用状态")),
-    "submit_state": FieldSpec("交单状态", "choice", choices=_status_choices("交单状态")),
-    "write_off_state": FieldSpec("核销状态", "choice", choices=_status_choices("核销状态")),
-    "closed": FieldSpec("挂失/注销", "choice", choices={"已挂失": Form.state == FormState.LOST,
-                                                       "已注销": Form.state == FormState.CANCELLED}),
-    "received": FieldSpec("外汇局接收状态", "choice", choices={
-        "已接收": Form.received_at.is_not(None),
-        "未接收": and_(Form.state == FormState.SUBMITTED, Form.received_at.is_(None))}),
-    "declaration": FieldSpec("报关单号", "digits", Declaration.number, via="declaration"),
-    "customs_code": FieldSpec("海关编码", "digits", Enterprise.customs_code, officers_only=True, via="enterprise"),
-    "enterprise": FieldSpec("企业名称", "text", Enterprise.name, officers_only=True, via="enterprise"),
+    "number": FieldSpec(t("核销单号"), "digits", Form.number),
+    "issued_on": FieldSpec(t("发单日期"), "date", Form.issued_on, hint=DATE_HINT),
+    "port_code": FieldSpec(t("使用口岸"), "code", Form.port_code, code_table="district", hint=t("关区代码，如 5700")),
+    "registered_on": FieldSpec(t("备案日期"), "date", Form.registered_on, hint=DATE_HINT),
+    "register_state": FieldSpec(t("备案状态"), "choice", choices=_status_choices("备案状态")),
+    "customs_use": FieldSpec(t("海关使用状态"), "choice", choices=_status_choices("海关使用状态")),
+    "submit_state": FieldSpec(t("交单状态"), "choice", choices=_status_choices("交单状态")),
+    "write_off_state": FieldSpec(t("核销状态"), "choice", choices=_status_choices("核销状态")),
+    "closed": FieldSpec(t("挂失/注销"), "choice", choices={t("已挂失"): Form.state == FormState.LOST,
+                                                       t("已注销"): Form.state == FormState.CANCELLED}),
+    "received": FieldSpec(t("外汇局接收状态"), "choice", choices={
+        t("已接收"): Form.received_at.is_not(None),
+        t("未接收"): and_(Form.state == FormState.SUBMITTED, Form.received_at.is_(None))}),
+    "declaration": FieldSpec(t("报关单号"), "digits", Declaration.number, via="declaration"),
+    "customs_code": FieldSpec(t("海关编码"), "digits", Enterprise.customs_code, officers_only=True, via="enterprise"),
+    "enterprise": FieldSpec(t("企业名称"), "text", Enterprise.name, officers_only=True, via="enterprise"),
 }
 
 DECLARATION_FIELDS: dict[str, FieldSpec] = {
-    "number": FieldSpec("报关单号", "digits", Declaration.number),
-    "unified_no": FieldSpec("统一编号", "text", Declaration.unified_no),
-    "form_number": FieldSpec("核销单号", "digits", Form.number, via="form"),
-    "district_code": FieldSpec("出口口岸", "code", Declaration.district_code, code_table="district",
-                               hint="关区代码，如 5700"),
-    "exported_on": FieldSpec("出口日期", "date", Declaration.exported_on, hint=DATE_HINT),
-    "declared_on": FieldSpec("申报日期", "date", Declaration.declared_on, hint=DATE_HINT),
-    "trade_mode": FieldSpec("贸易方式", "code", Declaration.trade_mode, code_table="trade"),
-    "settlement": FieldSpec("结汇方式", "code", Declaration.settlement, code_table="settlement"),
-    "currency": FieldSpec("币制", "code", Declaration.currency, code_table="currency"),
-    "total": FieldSpec("总价", "amount", Declaration.total, hint="金额，最多 2 位小数"),
-    "status": FieldSpec("报关单状态", "choice", choices={s.label: Declaration.status == s.value
+    "number": FieldSpec(t("报关单号"), "digits", Declaration.number),
+    "unified_no": FieldSpec(t("统一编号"), "text", Declaration.unified_no),
+    "form_number": FieldSpec(t("核销单号"), "digits", Form.number, via="form"),
+    "district_code": FieldSpec(t("出口口岸"), "code", Declaration.district_code, code_table="district",
+                               hint=t("关区代码，如 5700")),
+    "exported_on": FieldSpec(t("出口日期"), "date", Declaration.exported_on, hint=DATE_HINT),
+    "declared_on": FieldSpec(t("申报日期"), "date", Declaration.declared_on, hint=DATE_HINT),
+    "trade_mode": FieldSpec(t("贸易方式"), "code", Declaration.trade_mode, code_table="trade"),
+    "settlement": FieldSpec(t("结汇方式"), "code", Declaration.settlement, code_table="settlement"),
+    "currency": FieldSpec(t("币制"), "code", Declaration.currency, code_table="currency"),
+    "total": FieldSpec(t("总价"), "amount", Declaration.total, hint=t("金额，最多 2 位小数")),
+    "status": FieldSpec(t("报关单状态"), "choice", choices={s.label: Declaration.status == s.value
                                                        for s in DeclarationStatus}),
-    "fx_slip": FieldSpec("结汇联", "choice", choices={"已签发": Declaration.fx_slip_issued.is_(True),
-                                                      "未签发": Declaration.fx_slip_issued.is_(False)}),
-    "customs_code": FieldSpec("海关编码", "digits", Enterprise.customs_code, officers_only=True, via="enterprise"),
-    "enterprise": FieldSpec("企业名称", "text", Enterprise.name, officers_only=True, via="enterprise"),
+    "fx_slip": FieldSpec(t("结汇联"), "choice", choices={t("已签发"): Declaration.fx_slip_issued.is_(True),
+                                                      t("未签发"): Declaration.fx_slip_issued.is_(False)}),
+    "customs_code": FieldSpec(t("海关编码"), "digits", Enterprise.customs_code, officers_only=True, via="enterprise"),
+    "enterprise": FieldSpec(t("企业名称"), "text", Enterprise.name, officers_only=True, via="enterprise"),
 }
 
-BUSINESSES = {"form": ("核销单", FORM_FIELDS), "declaration": ("报关单", DECLARATION_FIELDS)}
+BUSINESSES = {"form": (t("核销单"), FORM_FIELDS), "declaration": (t("报关单"), DECLARATION_FIELDS)}
 
 
 @dataclass(frozen=True)
@@ -121,11 +129,13 @@ class Condition:
     def describe(self, fields: dict[str, FieldSpec], name_of=None) -> str:
         """"使用口岸 等于 5700 拱北关区": `name_of(table, code)` names a code where one is known."""
         spec = fields.get(self.field)
-        label = spec.label if spec else "未知项目"
-        value = f"{self.value} 至 {self.value2}" if self.op == "between" else self.value
+        label = spec.label if spec else t("未知项目")
+        value = t("%(low)s 至 %(high)s", low=self.value, high=self.value2) if self.op == "between" else self.value
+        if spec and spec.kind == "choice":  # a choice is a word of the screen: said in its language
+            value = next((choice for choice in spec.choices if choice == value), value)
         if spec and spec.code_table and name_of:
             value = f"{value} {name_of(spec.code_table, self.value.strip()) or ''}".strip()
-        return f"{label} {OPS.get(self.op, '？')} {value}"
+        return t("%(label)s %(op)s %(value)s", label=label, op=OPS.get(self.op, "？"), value=value)
 
 
 class QueryError(ValueError):
@@ -209,7 +219,7 @@ def condition_errors(conditions: list[Condition], fields: dict[str, FieldSpec], 
     """What is wrong with each condition, in Chinese (None where it is fine)."""
     errors = [condition_error(c, fields, session) for c in conditions]
     for i in range(MAX_CONDITIONS, len(conditions)):
-        errors[i] = f"条件最多 {MAX_CONDITIONS} 个，请删除此条件"
+        errors[i] = t("条件最多 %(n)s 个，请删除此条件", n=MAX_CONDITIONS)
     return errors
 
 
@@ -217,7 +227,7 @@ def check(conditions: list[Condition], fields: dict[str, FieldSpec], session: Se
     """Raise QueryError if any condition is wrong."""
     errors = condition_errors(conditions, fields, session)
     if len(conditions) > MAX_CONDITIONS:
-        raise QueryError(errors, f"条件最多 {MAX_CONDITIONS} 个，请删除一些条件")
+        raise QueryError(errors, t("条件最多 %(n)s 个，请删除一些条件", n=MAX_CONDITIONS))
     if any(errors):
         raise QueryError(errors)
 
@@ -247,18 +257,20 @@ def condition_error(c: Condition, fields: dict[str, FieldSpec], session=None) ->
     """Why condition `c` cannot be used, in Chinese; None when it is fine."""
     spec = fields.get(c.field)
     if spec is None:
-        return "没有这个查询项目"
+        return t("没有这个查询项目")
     if c.op not in spec.ops:
-        return f"{spec.label}不能用“{OPS[c.op]}”查询" if c.op in OPS else "没有这个比较方式"
+        if c.op not in OPS:
+            return t("没有这个比较方式")
+        return t("%(label)s不能用“%(op)s”查询", label=spec.label, op=OPS[c.op])
     if c.join not in JOINS:
-        return "条件之间只能用“并且”或“或者”连接"
+        return t("条件之间只能用“并且”或“或者”连接")
     problem = _values_error(spec, c, session)
     if problem:
         return problem
     if c.op == "between":
         low, high = _bounds(spec, c)
         if low > high:
-            return "介于的第一个值不能大于第二个值"
+            return t("介于的第一个值不能大于第二个值")
     return None
 
 
@@ -266,11 +278,11 @@ def _values_error(spec: FieldSpec, c: Condition, session) -> str | None:
     """What is wrong with the value (or the two of 介于) typed for `c`."""
     for value in [c.value, c.value2] if c.op == "between" else [c.value]:
         if len(value) > MAX_VALUE_LENGTH:
-            return f"值不能超过 {MAX_VALUE_LENGTH} 个字"
+            return t("值不能超过 %(n)s 个字", n=MAX_VALUE_LENGTH)
         if not value.strip():
-            return "介于需要填写两个值" if c.op == "between" else "请填写值"
+            return t("介于需要填写两个值") if c.op == "between" else t("请填写值")
         if not value.strip().isprintable():
-            return "值含有不能识别的字符"
+            return t("值含有不能识别的字符")
         problem = _value_error(spec, c.op, value.strip(), session)
         if problem:
             return problem
@@ -279,17 +291,18 @@ def _values_error(spec: FieldSpec, c: Condition, session) -> str | None:
 
 def _value_error(spec: FieldSpec, op: str, value: str, session) -> str | None:
     if spec.kind == "digits" and not (value.isascii() and value.isdigit()):
-        return f"{spec.label}只能是数字"
+        return t("%(label)s只能是数字", label=spec.label)
     if spec.kind == "date":
         if op in ("prefix", "between"):
-            return None if date_range(value) else f"“{value}”不是日期或日期的开头（YYYYMMDD，如 200701）"
-        return None if len(value) == 8 and date_range(value) else f"“{value}”不是 YYYYMMDD 格式的日期"
+            return None if date_range(value) else t("“%(value)s”不是日期或日期的开头（YYYYMMDD，如 200701）",
+                                                    value=value)
+        return None if len(value) == 8 and date_range(value) else t("“%(value)s”不是 YYYYMMDD 格式的日期", value=value)
     if spec.kind == "amount" and parse_amount(value, places=2) is None:
-        return f"{spec.label}应为大于 0 的数字，最多 2 位小数"
+        return t("%(label)s应为大于 0 的数字，最多 2 位小数", label=spec.label)
     if spec.kind == "choice" and value not in spec.choices:
-        return f"{spec.label}只能是：{'、'.join(spec.choices)}"
+        return t("%(label)s只能是：%(choices)s", label=spec.label, choices=listed(list(spec.choices)))
     if spec.kind == "code" and session is not None and codes.name_of(session, spec.code_table, value) is None:
-        return f"{codes.TABLES[spec.code_table]} {value} 不存在"
+        return t("%(table)s %(value)s 不存在", table=codes.TABLES[spec.code_table], value=value)
     return None
 
 
