@@ -41,7 +41,7 @@ def test_customs_verify_and_registered_forms_in_english(page, live, demo):
     page.get_by_role("button", name="Verify", exact=True).click()
     expect(page.get_by_role("alert").filter(has_text="Correct the")).to_contain_text("marked errors, then verify again")
     expect(page.get_by_text("Enter at least one goods item")).to_be_visible()
-    expect(page.get_by_text("Enter the Transport mode")).to_be_visible()
+    expect(page.get_by_text("Transport mode is required")).to_be_visible()
     expect(page).to_have_url(re.compile(rf"/customs/verify/{number}$"))
     no_chinese_left(page)
 
