@@ -4,7 +4,10 @@ Each public function owns its transaction and returns what a screen shows: a `Re
 why not, in Chinese), or one `Result` per form for the batch actions. The rules themselves (who, from
 which state, why not) live in db.rules; this module applies them to the database.
 """
-from sqlalchemy import update
+from collections import Counter
+from contextlib import nullcontext
+
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, select
 
 from db import audit, clock, codes, declarations, tally
@@ -27,6 +30,28 @@ from db.rules import CHANGED, RULES, Action, actor_refusal, number_message, vali
 from db.transaction import Refused, Result, as_id, writing
 
 
+def _find_forms(session: Session, actor: Actor, numbers, settings) -> dict:
+    """The forms of `numbers` (valid ones, within the actor's scope) with their declarations, read in
+    two statements: {核销单号: (form, declaration or None)}."""
+    wanted = [n for n in {(n or "").strip() for n in numbers} if valid_number(n, settings)]
+    if not wanted:
+        return {}
+    forms = session.exec(scope_forms(select(Form).where(Form.number.in_(wanted)), actor)).all()
+    decls = {d.form_id: d for d in session.exec(
+        select(Declaration).where(Declaration.form_id.in_([f.id for f in forms])))} if forms else {}
+    return {f.number: (f, decls.get(f.id)) for f in forms}
+
+
+def _found(found: dict, number: str, settings) -> tuple[Form, Declaration | None]:
+    """`_find_form` over what `_find_forms` read: the same refusals."""
+    number = (number or "").strip()
+    if not valid_number(number, settings):
+        raise Refused(number_message(settings))
+    if number not in found:  # missing and not yours read the same: nothing leaks about other enterprises
+        raise Refused(f"未找到核销单 {number}")
+    return found[number]
+
+
 def _find_form(session: Session, actor: Actor, number: str, settings) -> tuple[Form, Declaration | None]:
     number = (number or "").strip()
     if not valid_number(number, settings):
@@ -38,47 +63,72 @@ def _find_form(session: Session, actor: Actor, number: str, settings) -> tuple[F
     return form, decl
 
 
-def _move(session: Session, actor: Actor, action: Action, form: Form, detail: str = "", **values) -> str:
+_UPDATES: dict = {}
+
+
+def _update_statement(names: tuple):
+    """UPDATE of one form guarded by its state and version read (Core, built once per set of columns)."""
+    stmt = _UPDATES.get(names)
+    if stmt is None:
+        table = Form.__table__
+        stmt = _UPDATES[names] = (
+            table.update()
+            .where(table.c.id == bindparam("b_id"), table.c.state == bindparam("b_state"),
+                   table.c.version == bindparam("b_version"))
+            .values(state=bindparam("state"), version=table.c.version + 1, updated_at=bindparam("updated_at"),
+                    **{name: bindparam(name) for name in names})
+        )
+    return stmt
+
+
+def _move(session: Session, actor: Actor, action: Action, form: Form, detail: str = "", *,
+          tallies=None, **values) -> str:
     """Apply the action's target state and `values` to the form if nobody changed it since it was
-    read (same state, same version), then record the audit event. Returns the new state."""
+    read (same state, same version), then record the audit event. Returns the new state. With
+    `tallies` (a Counter) the tally's move is counted there, for `tally.apply` at the batch's end."""
     target = RULES[action].target or FormState(form.state)
-    changed = session.execute(
-        update(Form)
-        .where(Form.id == form.id, Form.state == form.state, Form.version == form.version)
-        .values(state=target, version=Form.version + 1, updated_at=clock.now(), **values)
-        .execution_options(synchronize_session=False)  # `form` keeps what was read: the "before"
-    )
+    # Core, not the ORM: `form` keeps what was read (the "before") and the statement compiles once
+    changed = session.connection().execute(_update_statement(tuple(sorted(values))), {
+        "b_id": form.id, "b_state": form.state, "b_version": form.version,
+        "state": str(target), "updated_at": clock.now(), **values})
     if changed.rowcount != 1:
         raise Refused(CHANGED)
     new_port = values.get("port_code", form.port_code)
-    tally.move(session, form.enterprise_id, (form.port_code, form.state), (new_port, target))
+    tally.move(session, form.enterprise_id, (form.port_code, form.state), (new_port, target), into=tallies)
     audit.append(session, actor=actor, action=action, form=form, before=form.state, after=target,
                  detail=detail)
     return target
 
 
-def _each(db: Database, actor: Actor, action: Action, numbers: list[str], step) -> list[Result]:
-    """Run `step(session, form, decl) -> (detail, values)` for every number, each in its own
-    savepoint: one form's refusal leaves the others done, and every row says what happened."""
+def _each(db: Database, actor: Actor, action: Action, numbers: list[str], step, *, pure: bool = False
+          ) -> list[Result]:
+    """Run `step(session, form, decl) -> (detail, values)` for every number: one form's refusal
+    leaves the others done, and every row says what happened. The forms are read in one statement,
+    the tally moved once at the end. A step that writes runs with its form in a savepoint, undone on
+    a refusal; a `pure` step (it only reads) needs none: a form's only writes come after its last
+    guard (the guarded UPDATE, then the tally and the audit event)."""
     results = []
     refusal = actor_refusal(action, actor)
     if refusal:
         return [Result(False, refusal, n) for n in numbers] or [Result(False, refusal)]
     if not numbers:
         return [Result(False, "请先标记核销单")]
+    tallies = Counter()
     with writing(db) as session:
+        found = _find_forms(session, actor, numbers, db.settings)
         for number in dict.fromkeys(numbers):  # a number posted twice is done once
             try:
-                with session.begin_nested():
-                    form, decl = _find_form(session, actor, number, db.settings)
+                with nullcontext() if pure else session.begin_nested():
+                    form, decl = _found(found, number, db.settings)
                     reason = why_not(action, actor, form, decl, db.settings)
                     if reason:
                         raise Refused(reason)
                     detail, values = step(session, form, decl)
-                    after = _move(session, actor, action, form, detail, **values)
+                    after = _move(session, actor, action, form, detail, tallies=tallies, **values)
                 results.append(Result(True, RULES[action].success, form.number, form.state, after))
             except Refused as refused:
                 results.append(Result(False, str(refused), number))
+        tally.apply(session, tallies)
     return results
 
 
@@ -120,25 +170,25 @@ def register_port(*, db: Database, actor: Actor, numbers: list[str], port: str) 
     def step(session, form, decl):
         return f"使用口岸 {port} {port_name}", {"port_code": port, "registered_on": clock.today()}
 
-    return _each(db, actor, Action.REGISTER, numbers, step)
+    return _each(db, actor, Action.REGISTER, numbers, step, pure=True)
 
 
 def request_revoke(*, db: Database, actor: Actor, numbers: list[str]) -> list[Result]:  # 撤销备案
-    return _each(db, actor, Action.REVOKE, numbers, _nothing)
+    return _each(db, actor, Action.REVOKE, numbers, _nothing, pure=True)
 
 
 def submit(*, db: Database, actor: Actor, numbers: list[str]) -> list[Result]:  # 企业交单 / 批量交单
     def step(session, form, decl):
         return f"报关单 {decl.number} 发送至外汇局", {"submitted_at": clock.now()}
 
-    return _each(db, actor, Action.SUBMIT, numbers, step)
+    return _each(db, actor, Action.SUBMIT, numbers, step, pure=True)
 
 
 def report_lost(*, db: Database, actor: Actor, numbers: list[str]) -> list[Result]:  # 核销单挂失
     def step(session, form, decl):
         return "企业挂失", {"closed_reason": "企业挂失"}
 
-    return _each(db, actor, Action.ENTERPRISE_LOST, numbers, step)
+    return _each(db, actor, Action.ENTERPRISE_LOST, numbers, step, pure=True)
 
 
 # ── 海关 ──────────────────────────────────────────────────────────────────────────────────
@@ -147,7 +197,7 @@ def confirm_revoke(*, db: Database, actor: Actor, numbers: list[str]) -> list[Re
     def step(session, form, decl):
         return f"原使用口岸 {form.port_code}", {"port_code": None, "registered_on": None}
 
-    return _each(db, actor, Action.CONFIRM_REVOKE, numbers, step)
+    return _each(db, actor, Action.CONFIRM_REVOKE, numbers, step, pure=True)
 
 
 def reject_revoke(*, db: Database, actor: Actor, number: str, reason: str) -> Result:  # 驳回撤销
@@ -238,7 +288,8 @@ def supplement_verify(*, db: Database, actor: Actor, numbers: list[str]) -> list
 # ── 外汇局 ────────────────────────────────────────────────────────────────────────────────
 
 def receive(*, db: Database, actor: Actor, numbers: list[str]) -> list[Result]:  # 接收
-    return _each(db, actor, Action.RECEIVE, numbers, lambda s, f, d: ("", {"received_at": clock.now()}))
+    return _each(db, actor, Action.RECEIVE, numbers, lambda s, f, d: ("", {"received_at": clock.now()}),
+                 pure=True)
 
 
 def _collection(session, form, decl, settings, amount, collected_on, reason) -> write_off_check.Collection:
