@@ -10,7 +10,7 @@ from sqlalchemy.types import TypeDecorator
 from db.words import t
 
 LIMIT = Decimal(10) ** 14
-TOO_LARGE = t("不能超过 99,999,999,999,999")  # a word of the sentences that refuse a too large amount
+TOO_LARGE = t("不能超过 99,999,999,999,999")
 
 
 class _RawNumeric(Numeric):
