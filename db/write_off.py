@@ -25,7 +25,7 @@ class Collection:
 
     def describe(self, currency: str) -> Text:
         """The audit trail's words (and the confirmation's, translated there: the trail keeps the Chinese)."""
-        values = {"currency": currency, "amount": f"{self.amount:,.2f}", "day": f"{self.day:%Y-%m-%d}"}
+        values = {"currency": currency, "amount": format(self.amount, ",.2f"), "day": self.day.strftime("%Y-%m-%d")}
         if self.reason:
             return t("收汇金额 %(currency)s %(amount)s，收汇日期 %(day)s，差额原因：%(reason)s",
                      reason=self.reason, **values)
@@ -57,12 +57,12 @@ def check(decl: Declaration | None, amount: str, collected_on: str, reason: str,
     if day > today:
         raise Refused(t("收汇日期不能晚于今天"))
     if decl is not None and day < decl.exported_on:
-        raise Refused(t("收汇日期不能早于出口日期 %(day)s", day=f"{decl.exported_on:%Y-%m-%d}"))
+        raise Refused(t("收汇日期不能早于出口日期 %(day)s", day=decl.exported_on.strftime("%Y-%m-%d")))
     reason = " ".join((reason or "").split())[:MAX_REASON]
     total = decl.total if decl is not None else None
     if not reason and beyond_tolerance(value, total, tolerance):
         raise Refused(t("收汇金额与报关单总价 %(currency)s %(total)s 相差 %(gap)s%%，"
                         "超过 %(tolerance)s%%，请填写差额原因",
-                        currency=currency, total=f"{total:,.2f}", gap=f"{difference(value, total):.2f}",
-                        tolerance=f"{Decimal(str(tolerance)).normalize():f}"))
+                        currency=currency, total=format(total, ",.2f"), gap=format(difference(value, total), ".2f"),
+                        tolerance=format(Decimal(str(tolerance)).normalize(), "f")))
     return Collection(value, day, reason)
