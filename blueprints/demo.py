@@ -25,7 +25,7 @@ def login():
         abort(404)
     result = accounts.authenticate(db=get_db(), card_no=card_no, password=seed.DEMO_PASSWORD)
     if not result.card:
-        flash(f"{card_no}：{tr(result.message)}")
+        flash(tr(t("%(card_no)s：%(message)s", card_no=card_no, message=tr(result.message))))
         return redirect(url_for("auth.login"), 303)
     log_in(result.card)
     return redirect(url_for("portal.home"), 303)
