@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HTMX_VERSION ?= 2.0.11
 AXE_VERSION ?= 4.14.1
 
-.PHONY: run test lint test-sqlite test-postgresql setup setup-test browser services nginx htmx axe screenshot bench bench-load bench-slow bench-cpu wrk clean
+.PHONY: run test lint test-sqlite test-postgresql setup setup-test browser services nginx htmx axe screenshot translations bench bench-load bench-slow bench-cpu wrk clean
 
 $(BIN)/eportfx: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,15 @@ htmx:  # fetch htmx again from the npm registry by version
 screenshot: $(VENV)/.test-deps browser  # docs/login-demo.png, the README's screenshot, from the real app
 	@command -v pngquant >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pngquant)
 	$(BIN)/python scripts/screenshot.py docs/login-demo.png
+
+# the English catalogue: find every marked word (babel.cfg), add the new ones to the .po (to be translated
+# there), compile the .mo the app reads; tests/test_translations.py fails while one is untranslated
+translations: $(VENV)/.test-deps
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k t --no-location --sort-output --omit-header -o translations/messages.pot app.py blueprints db templates
+	$(BIN)/pybabel --quiet update -i translations/messages.pot -d translations -l en --no-fuzzy-matching --ignore-obsolete
+	sed -i '/^"POT-Creation-Date\|^"PO-Revision-Date/d' translations/en/LC_MESSAGES/messages.po  # no date to merge
+	$(BIN)/pybabel --quiet compile -d translations -l en
+	rm translations/messages.pot
 
 axe:  # fetch axe-core again from the npm registry by version (tests only, never served)
 	scripts/fetch-axe.sh $(AXE_VERSION)

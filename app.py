@@ -5,7 +5,7 @@ from flask_wtf.csrf import CSRFProtect
 
 import settings
 from blueprints import _auth as auth_setup
-from blueprints import _errors, _http, _lifetime, _nav, _requestlog, _typed, health, register_blueprints
+from blueprints import _errors, _http, _i18n, _lifetime, _nav, _requestlog, _typed, health, register_blueprints
 from db.engine import Database
 from db.engine import init_app as init_db
 from db.rules import Policy
@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
     auth_setup.init_app(app)
+    _i18n.init_app(app)
     _lifetime.init_app(app)
     _http.init_app(app)
     _errors.init_app(app)

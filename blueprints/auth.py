@@ -2,8 +2,8 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from blueprints import _ratelimit
-from blueprints._auth import CardUser, actor, safe_next
+from blueprints import _i18n, _ratelimit
+from blueprints._auth import CardUser, actor, log_in, safe_next
 from blueprints._htmx import render
 from db import accounts
 from db.engine import get_db, get_session
@@ -23,7 +23,7 @@ def login():
         card_no = request.form.get("card_no", "")[:40]
         result = accounts.authenticate(db=get_db(), card_no=card_no, password=request.form.get("password", ""))
         if result.card:
-            login_user(CardUser(result.card))
+            log_in(result.card)
             return redirect(back or url_for("portal.home"), 303)
         message = result.message
     return render("auth/login.html", card_no=card_no, message=message, back=back,
@@ -39,6 +39,23 @@ def logout():
     return redirect(url_for("auth.login"), 303)
 
 
+@bp.route("/language", methods=["POST"])
+def language():
+    """The header's 中文 / English: kept on the card when one is logged in (every later session shows it),
+    in a cookie before login. Back to the page it was pressed on."""
+    chosen = request.form.get("language", "")
+    if chosen not in _i18n.LANGUAGES:
+        abort(400)
+    back = safe_next(request.form.get("next")) or url_for("portal.home")
+    answer = redirect(back, 303)
+    if current_user.is_authenticated:
+        kept = None if chosen == _i18n.DEFAULT else chosen
+        accounts.set_language(db=get_db(), card_id=actor().card_id, language=kept)
+    answer.set_cookie(_i18n.COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                      secure=request.is_secure)
+    return answer
+
+
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def password():
@@ -52,6 +69,6 @@ def password():
         if result.ok:
             # the change ended every session of the card (its version moved on): start a new one here
             login_user(CardUser(accounts.card_for_session(get_session(), actor().card_id, None)))
-            flash(result.message)
+            flash(_i18n.tr(result.message))
             return redirect(url_for("portal.home"), 303)
     return render("auth/password.html", result=result, status=422 if result else 200)

@@ -13,6 +13,7 @@ from db.actor import Actor
 from db.engine import Database
 from db.models import Card, CardKind, Enterprise, PermissionRequest, RequestState
 from db.transaction import Refused, Result, as_id, writing
+from db.words import t
 
 CARD_NO_LENGTH = 13
 # One answer for an unknown card, a wrong password, a locked card and a card that must wait
@@ -141,7 +142,7 @@ def card_for_session(session: Session, card_id: int, version: int | None) -> Car
 
 # what a logged-in request needs of its card (never the password hash)
 SESSION_COLUMNS = ("id", "card_no", "kind", "holder", "enterprise_id", "district_code", "must_change_password",
-                   "locked", "session_version", "permission_expires")
+                   "locked", "session_version", "permission_expires", "language")
 _SESSION_ROW = select(*(getattr(Card, c) for c in SESSION_COLUMNS)).where(Card.id == bindparam("card_id"))
 
 
@@ -153,6 +154,13 @@ def session_row(session: Session, card_id: int, version: int):
     if row is None or row.locked or row.session_version != version:
         return None
     return row
+
+
+def set_language(*, db: Database, card_id: int, language: str | None) -> None:
+    """The card's screens from now on in `language` (None: the default, 中文). A preference, not a
+    business event: no audit entry."""
+    with db.write() as session:
+        session.execute(update(Card).where(Card.id == card_id).values(language=language))
 
 
 # ── 数据中心: 入网, reset, lock ─────────────────────────────────────────────────────────────
@@ -308,22 +316,22 @@ def set_locked(*, db: Database, actor: Actor, card_no: str, locked: bool) -> Res
 def request_permission(*, db: Database, actor: Actor, card_no: str) -> Result:  # 申请开通 / 申请延期
     try:
         if actor.kind is not CardKind.LEGAL:
-            raise Refused("只有企业法人卡可以申请开通或延期")
+            raise Refused(t("只有企业法人卡可以申请开通或延期"))
         with writing(db) as session:
             card = _card_by_no(session, card_no)
             if card.enterprise_id != actor.enterprise_id or card.kind != CardKind.OPERATOR:
-                raise Refused(f"未找到IC卡 {card_no[:20]}")
+                raise Refused(t("未找到IC卡 %(card_no)s", card_no=card_no[:20]))
             pending = session.exec(select(PermissionRequest).where(
                 PermissionRequest.card_id == card.id, PermissionRequest.state == RequestState.PENDING)).first()
             if pending:
-                raise Refused("该卡已有待外汇局审批的申请")
+                raise Refused(t("该卡已有待外汇局审批的申请"))
             kind = "开通" if card.permission_expires is None else "延期"
             session.add(PermissionRequest(card_id=card.id, requested_by=actor.card_id, kind=kind,
                                           created_at=clock.now()))
             audit.append(session, actor=actor, action=f"申请{kind}", detail=f"IC卡 {card.card_no}")
     except Refused as refused:
         return Result(False, str(refused))
-    return Result(True, f"申请{kind}已提交，等待外汇局审批")
+    return Result(True, t("申请开通已提交，等待外汇局审批") if kind == "开通" else t("申请延期已提交，等待外汇局审批"))
 
 
 MAX_PERMISSION_YEARS = 3  # the bureau grants 出口收汇 for a few years at most, then the card asks again
@@ -374,10 +382,10 @@ def decide_permission(*, db: Database, actor: Actor, request_id, grant: bool, ex
 
 EXPIRING_DAYS = 30
 # 法人卡's own work: which of its operator cards need a 开通 / 延期, or wait for the bureau
-CARD_WATCHES = {"expired": "出口收汇权限已到期的操作员卡",
-                "expiring": f"出口收汇权限 {EXPIRING_DAYS} 天内到期的操作员卡",
-                "unopened": "出口收汇权限未开通的操作员卡",
-                "pending": "申请待外汇局审批的操作员卡"}
+CARD_WATCHES = {"expired": t("出口收汇权限已到期的操作员卡"),
+                "expiring": t("出口收汇权限 %(days)s 天内到期的操作员卡", days=EXPIRING_DAYS),
+                "unopened": t("出口收汇权限未开通的操作员卡"),
+                "pending": t("申请待外汇局审批的操作员卡")}
 
 
 def _pending_request():

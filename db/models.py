@@ -7,6 +7,7 @@ from sqlalchemy import Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from db.money import Exact
+from db.words import t
 
 
 class CardKind(StrEnum):
@@ -22,11 +23,11 @@ class CardKind(StrEnum):
 
 
 CARD_KIND_LABELS = {
-    CardKind.OPERATOR: "企业操作员卡",
-    CardKind.LEGAL: "企业法人卡",
-    CardKind.BUREAU: "外汇局",
-    CardKind.CUSTOMS: "海关",
-    CardKind.ADMIN: "数据中心管理员",
+    CardKind.OPERATOR: t("企业操作员卡"),
+    CardKind.LEGAL: t("企业法人卡"),
+    CardKind.BUREAU: t("外汇局"),
+    CardKind.CUSTOMS: t("海关"),
+    CardKind.ADMIN: t("数据中心管理员"),
 }
 
 
@@ -46,14 +47,14 @@ class FormState(StrEnum):
 
 
 FORM_STATE_LABELS = {
-    FormState.ISSUED: "已发放",
-    FormState.REGISTERED: "已备案",
-    FormState.REVOKING: "撤销中",
-    FormState.USED: "已用",
-    FormState.SUBMITTED: "已交单",
-    FormState.WRITTEN_OFF: "已核销",
-    FormState.LOST: "已挂失",
-    FormState.CANCELLED: "已注销",
+    FormState.ISSUED: t("已发放"),
+    FormState.REGISTERED: t("已备案"),
+    FormState.REVOKING: t("撤销中"),
+    FormState.USED: t("已用"),
+    FormState.SUBMITTED: t("已交单"),
+    FormState.WRITTEN_OFF: t("已核销"),
+    FormState.LOST: t("已挂失"),
+    FormState.CANCELLED: t("已注销"),
 }
 
 
@@ -72,7 +73,7 @@ class ApplicationState(Labelled):
 
     @staticmethod
     def _labels():
-        return {"pending": "申请中", "issued": "已发放", "rejected": "已驳回"}
+        return {"pending": t("申请中"), "issued": t("已发放"), "rejected": t("已驳回")}
 
 
 class RequestState(Labelled):
@@ -82,7 +83,7 @@ class RequestState(Labelled):
 
     @staticmethod
     def _labels():
-        return {"pending": "待审批", "granted": "已批准", "refused": "已拒绝"}
+        return {"pending": t("待审批"), "granted": t("已批准"), "refused": t("已拒绝")}
 
 
 class DeclarationStatus(Labelled):
@@ -92,7 +93,7 @@ class DeclarationStatus(Labelled):
 
     @staticmethod
     def _labels():
-        return {"declared": "已申报", "released": "已放行", "closed": "已结关"}
+        return {"declared": t("已申报"), "released": t("已放行"), "closed": t("已结关")}
 
 
 def money(digits: int = 18, scale: int = 2):
@@ -120,6 +121,7 @@ class Card(SQLModel, table=True):
     locked: bool = False  # locked by the data centre: only it unlocks
     session_version: int = 1  # bumped on logout and password change: old cookies stop working
     permission_expires: date | None = None  # 出口收汇 permission (enterprise cards)
+    language: str | None = Field(default=None, max_length=5)  # the screens' language (None: 中文), the header's switch
     created_at: datetime
 
 

@@ -4,16 +4,17 @@ from functools import cache
 from markupsafe import Markup
 
 from db.models import FormState as S
+from db.words import t
 
-COLUMNS = ("备案状态", "海关使用状态", "交单状态", "核销状态")
+COLUMNS = (t("备案状态"), t("海关使用状态"), t("交单状态"), t("核销状态"))
 
 _TABLE = {
-    S.ISSUED: ("未备案", "未用", "未交", "未核销"),
-    S.REGISTERED: ("已备案", "未用", "未交", "未核销"),
-    S.REVOKING: ("撤销中", "撤销中", "未交", "未核销"),  # §10.2: 未用 only once customs has confirmed
-    S.USED: ("已备案", "已用", "未交", "未核销"),
-    S.SUBMITTED: ("已备案", "已用", "已交", "未核销"),
-    S.WRITTEN_OFF: ("已备案", "已用", "已交", "已核销"),
+    S.ISSUED: (t("未备案"), t("未用"), t("未交"), t("未核销")),
+    S.REGISTERED: (t("已备案"), t("未用"), t("未交"), t("未核销")),
+    S.REVOKING: (t("撤销中"), t("撤销中"), t("未交"), t("未核销")),  # §10.2: 未用 only once customs has confirmed
+    S.USED: (t("已备案"), t("已用"), t("未交"), t("未核销")),
+    S.SUBMITTED: (t("已备案"), t("已用"), t("已交"), t("未核销")),
+    S.WRITTEN_OFF: (t("已备案"), t("已用"), t("已交"), t("已核销")),
     S.LOST: ("—", "—", "—", "—"),
     S.CANCELLED: ("—", "—", "—", "—"),
 }
@@ -24,9 +25,10 @@ def status_columns(state: str) -> dict[str, str]:
 
 
 @cache
-def status_cells(state: str) -> Markup:
-    """The four status cells of a row of `state`, as HTML: made once per state, not per row."""
-    return Markup("").join(Markup('<td data-label="{}">{}</td>').format(column, value)
+def status_cells(state: str, language: str = "zh", say=str) -> Markup:
+    """The four status cells of a row of `state`, as HTML, its words put into `language` by `say`: made
+    once per state and language, not per row."""
+    return Markup("").join(Markup('<td data-label="{}">{}</td>').format(say(column), say(value))
                            for column, value in status_columns(state).items())
 
 
