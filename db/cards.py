@@ -19,6 +19,9 @@ ISSUABLE = (CardKind.OPERATOR, CardKind.LEGAL, CardKind.BUREAU, CardKind.CUSTOMS
 class FilterError(ValueError):
     """A filter value is wrong; the message says why, in Chinese."""
 
+    def __str__(self) -> str:  # the message as given: a db.words.Text stays one (its English is kept)
+        return self.args[0] if self.args else ""
+
 
 @dataclass
 class Filters:
@@ -59,7 +62,7 @@ def filtered(session: Session, filters: Filters):
 def by_no(session: Session, card_no: str) -> Card:
     card_no = (card_no or "").strip()
     if len(card_no) != accounts.CARD_NO_LENGTH or not card_no.isascii() or not card_no.isdigit():
-        raise FilterError(t("IC卡号应为 %(n)s 位数字", n=accounts.CARD_NO_LENGTH))
+        raise FilterError(t("IC卡号应为 %(length)s 位数字", length=accounts.CARD_NO_LENGTH))
     card = session.exec(select(Card).where(Card.card_no == card_no)).first()
     if card is None:
         raise FilterError(t("未找到IC卡 %(card_no)s", card_no=card_no))
@@ -72,7 +75,7 @@ def enterprise_by_code(session: Session, customs_code: str) -> Enterprise:
         raise FilterError(t("海关编码应为 10 位数字"))
     enterprise = session.exec(select(Enterprise).where(Enterprise.customs_code == code)).first()
     if enterprise is None:
-        raise FilterError(t("海关编码 %(customs_code)s 尚未入网", customs_code=code))
+        raise FilterError(t("海关编码 %(code)s 尚未入网", code=code))
     return enterprise
 
 
@@ -103,7 +106,7 @@ def issue(*, db: Database, actor: Actor, kind: str, holder: str, customs_code: s
                 if codes.name_of(session, "district", district) is None:
                     raise FilterError(t("关区代码 %(code)s 不存在", code=district[:8]))
         except FilterError as error:
-            return Result(False, error.args[0]), None
+            return Result(False, str(error)), None
     if len((holder or "").strip()) > 60:
         return Result(False, t("持卡人姓名不能超过 60 个字")), None
     return accounts.create_card(db=db, actor=actor, kind=kind, holder=holder, enterprise_id=enterprise_id,

@@ -83,22 +83,22 @@ def in_span(district: str | None, code: str | None) -> bool:
 def office_reason(code: str, name: str) -> str | None:
     """Why a known 关区 is no port (None when it is one)."""
     if code == HEADQUARTERS:
-        return "海关总署是海关的领导机关，不办理通关"
+        return t("海关总署是海关的领导机关，不办理通关")
     if OFFICE_NAME.search(name):
-        return "该代码是海关的内设处室（统计、监管、业务、关税等），不办理通关"
+        return t("该代码是海关的内设处室（统计、监管、业务、关税等），不办理通关")
     return None
 
 
-def port_refusal(session: Session, code: str | None, label: str = "使用口岸") -> str | None:
+def port_refusal(session: Session, code: str | None, label: str = t("使用口岸")) -> str | None:
     """None when `code` is a port a form may be registered to; else why not, in Chinese."""
     code = (code or "").strip()
     name = name_of(session, "district", code)
     if name is None:
-        return f"关区代码 {code[:10]} 不存在，请输入正确的关区代码（输入 0 回车可选择）"
+        return t("关区代码 %(code)s 不存在，请输入正确的关区代码（输入 0 回车可选择）", code=code[:10])
     reason = office_reason(code, name)
     if reason:
-        return (f"关区代码 {code} {name}不是口岸，不能作为{label}：{reason}；"
-                "请输入口岸海关的关区代码（输入 0 回车可选择）")
+        return t("关区代码 %(code)s %(name)s不是口岸，不能作为%(label)s：%(reason)s；"
+                 "请输入口岸海关的关区代码（输入 0 回车可选择）", code=code, name=name, label=label, reason=reason)
     return None
 
 

@@ -7,8 +7,12 @@ from db import codes
 from db.actor import Actor
 from db.models import AuditEvent, Declaration, DeclarationLine, Enterprise, Form, FormState
 from db.queries import scope_forms
-from db.rules import SLIP_ADVICE, Policy, awaits_slip, receipt_overdue, submit_deadline, use_deadline
+from db.rules import Policy, awaits_slip, receipt_overdue, submit_deadline, use_deadline
 from db.status import status_columns
+from db.words import t
+
+# §10.3 case 2's advice (db.rules.SLIP_ADVICE), as a sentence for the screen
+SLIP_ADVICE = t("请拨打 010-65195656 热线，如热线查询内网无数据，请用户与申报海关联系重新签发报关单结汇联（白联）")
 
 
 @dataclass

@@ -7,8 +7,10 @@ from decimal import Decimal, InvalidOperation, localcontext
 from sqlalchemy import Numeric
 from sqlalchemy.types import TypeDecorator
 
+from db.words import t
+
 LIMIT = Decimal(10) ** 14
-TOO_LARGE = "不能超过 99,999,999,999,999"
+TOO_LARGE = t("不能超过 99,999,999,999,999")
 
 
 class _RawNumeric(Numeric):
