@@ -12,10 +12,8 @@ ADMIN = "9900000000001"
 
 
 def english_screen(page):
-    """The screen itself (beside the menu; the whole <main> before login) has no Chinese left outside
-    lang="zh-CN"."""
-    screen = page.locator("section.content")
-    left = chinese_left((screen if screen.count() else page.locator("main")).inner_html())
+    """The whole page (header, menu and screen) has no Chinese left outside lang="zh-CN"."""
+    left = chinese_left(page.content())
     assert not left, left
 
 
