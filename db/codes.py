@@ -23,13 +23,13 @@ from db.words import t
 DISTRICT_CSV = Path(__file__).parent / "data" / "customs_districts.csv"
 
 TABLES = {
-    "district": "关区代码",
-    "transport": "运输方式",
-    "trade": "贸易方式",
-    "settlement": "结汇方式",
-    "deal": "成交方式",
-    "currency": "币制",
-    "country": "国别（地区）",
+    "district": t("关区代码"),
+    "transport": t("运输方式"),
+    "trade": t("贸易方式"),
+    "settlement": t("结汇方式"),
+    "deal": t("成交方式"),
+    "currency": t("币制"),
+    "country": t("国别（地区）"),
 }
 
 SMALL_TABLES = {
@@ -192,13 +192,13 @@ def read_csv(text: str, kind: str = "district") -> tuple[list[tuple[str, str]], 
             continue
         error = None
         if not code.isascii() or not code.isalnum() or len(code) > 8:
-            error = "代码应为不超过 8 位的数字或字母"
+            error = t("代码应为不超过 8 位的数字或字母")
         elif width and (len(code) != width or not code.isdigit()):
-            error = f"代码应为 {width} 位数字"
+            error = t("代码应为 %(width)s 位数字", width=width)
         elif not name or len(name) > 60:
-            error = "名称不能为空，且不超过 60 个字"
+            error = t("名称不能为空，且不超过 60 个字")
         elif code in seen:
-            error = "代码在文件中重复"
+            error = t("代码在文件中重复")
         seen.add(code)
         checked.append(ImportRow(line_no, code[:20], name[:60], error))
         if error is None:
@@ -257,21 +257,22 @@ def decode(data: bytes) -> str | None:
 def preview(session: Session, kind: str, text: str | None) -> Preview:
     """Check every row of a `code,name` CSV and say what importing it would do. Writes nothing."""
     if kind not in TABLES:
-        return Preview(kind, message="请选择代码表")
+        return Preview(kind, message=t("请选择代码表"))
     if text is None:
-        return Preview(kind, message="文件不是 UTF-8 编码，请用 UTF-8 编码另存为 CSV 后重新上传")
+        return Preview(kind, message=t("文件不是 UTF-8 编码，请用 UTF-8 编码另存为 CSV 后重新上传"))
     if not text.strip():
-        return Preview(kind, message="请选择要导入的 CSV 文件（每行：代码,名称）")
+        return Preview(kind, message=t("请选择要导入的 CSV 文件（每行：代码,名称）"))
     try:
         good, rows = read_csv(text.lstrip("\ufeff"), kind)
     except csv.Error:
-        return Preview(kind, text, message="文件不是有效的 CSV，请检查后重新上传")
+        return Preview(kind, text, message=t("文件不是有效的 CSV，请检查后重新上传"))
     existing = names(session, kind)
     effects = {}
     for code, name in good:
         old = existing.get(code)
-        effects[code] = "新增" if old is None else "不变" if old == name else f"修改（原名称：{old}）"
-    message = "" if rows else "文件中没有代码"
+        effects[code] = (t("新增") if old is None else t("不变") if old == name
+                         else t("修改（原名称：%(old)s）", old=old))
+    message = "" if rows else t("文件中没有代码")
     return Preview(kind, text, rows, effects, message)
 
 
@@ -283,17 +284,19 @@ def import_csv(*, db, actor, kind: str, text: str):
     from db.transaction import Result
 
     if actor.kind is not CardKind.ADMIN:
-        return Result(False, "本卡无权进行此操作"), Preview(kind)
+        return Result(False, t("本卡无权进行此操作")), Preview(kind)
     with db.write() as session:
         audit.lock_head(session)  # first, as every writer does
         checked = preview(session, kind, text)
         if not checked.ok:
-            return Result(False, checked.message or f"文件中有 {checked.errors} 行错误，未导入任何代码"), checked
+            why = checked.message or t("文件中有 %(n)s 行错误，未导入任何代码", n=checked.errors)
+            return Result(False, why), checked
         good = [(row.code, row.name) for row in checked.rows]
         added, changed = apply_import(session, kind, good)
         summary = f"{TABLES[kind]}：新增 {added}，修改 {changed}，不变 {len(good) - added - changed}"
         audit.append(session, actor=actor, action=IMPORT_ACTION, detail=summary)
-    return Result(True, f"导入成功。{summary}"), checked
+    return Result(True, t("导入成功。%(table)s：新增 %(added)s，修改 %(changed)s，不变 %(same)s", table=TABLES[kind],
+                          added=added, changed=changed, same=len(good) - added - changed)), checked
 
 
 def page_of(session: Session, kind: str, text: str = "", *, after: str = "", before: str = ""):
