@@ -8,7 +8,9 @@ and the serving processes' memory.
 
 Without --db it builds instance/bench-<forms>.db once (the demo seed plus --forms forms, as
 `eportfx seed-demo --forms N`). Each request runs --duration seconds with --connections clients; an
-answer that is not 200 (a redirect to 登录 included) is counted in the `not 200` column.
+answer that is not 200 (a redirect to 登录 included) is counted in the `not 200` column. Then the
+口岸备案 fragment and the search by 核销单号 again with --single-clients clients (1: the latency of one
+request with nobody queued before it).
 """
 import argparse
 import json
@@ -36,6 +38,8 @@ REQUESTS = [  # card, path, headers, what it is
     (BUREAU, "/query/?b=form&run=1", HX, "外汇局 组合查询, all forms, first page, htmx fragment"),
     (BUREAU, "/query/?b=form&f=number&o=prefix&v={number}&w=&j=and&run=1", HX, "外汇局 组合查询 by 核销单号"),
 ]
+# latency without queueing: these again with one client (with 16 on 2 cores a request mostly waits)
+SINGLE = [REQUESTS[0], REQUESTS[4]]
 
 LUA = """
 local counts = {}
@@ -82,7 +86,10 @@ def login(base: str, card_no: str) -> str:
     page = opener.open(base + "/login").read().decode()
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     body = urllib.parse.urlencode({"card_no": card_no, "password": "88888888", "csrf_token": token}).encode()
-    opener.open(base + "/login", data=body)
+    answer = opener.open(base + "/login", data=body)
+    if "/login" in answer.url or "password" in answer.url:  # refused, or a first-login password change
+        sys.exit(f"{card_no} is not logged in (ended at {answer.url}): seed with EPORTFX_DEMO=1, or clear "
+                 "card.must_change_password")
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
@@ -126,6 +133,8 @@ def main():
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=int, default=10, help="seconds per request")
+    parser.add_argument("--single-clients", type=int, default=1,
+                        help="clients of the last rows (0: leave them out)")
     parser.add_argument("--number", default="286000100", help="the 核销单号 searched for")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -151,11 +160,16 @@ def main():
               f"--workers {args.workers} --threads {args.threads}, {args.connections} clients, {args.duration} s each")
         print("| request | requests/s | p50 ms | p99 ms | not 200 | server RSS MB |")
         print("|---|---|---|---|---|---|")
-        for card, path, headers, label in REQUESTS:
+        runs = [(request, args.connections) for request in REQUESTS]
+        if args.single_clients:
+            runs += [(request, args.single_clients) for request in SINGLE]
+        for (card, path, headers, label), clients in runs:
             target = base + path.format(number=args.number)
             result = wrk(target, {"Cookie": cookies[card], "User-Agent": AGENT, **headers},
-                         args.duration, args.connections, min(2, args.connections))
+                         args.duration, clients, min(2, clients))
             rss = " + ".join(f"{mb:.0f}" for mb in serving_rss_mb(server.pid))
+            if clients != args.connections:
+                label += f", {clients} client{'s' if clients > 1 else ''}"
             print(f"| {label} | {result['requests'] / result['seconds']:.0f} | {result['p50']:.1f} | "
                   f"{result['p99']:.1f} | {result['bad'] + result['errors']} | {rss} |", flush=True)
     finally:

@@ -40,17 +40,25 @@ def serve(instance: str) -> tuple[subprocess.Popen, str]:
     return server, base
 
 
+SIZES: dict = {}  # seconds → (bytes sent, bytes received) of the step's request, as Chromium counted them
+
+
 def timed(action, done, page=None, path: str | None = None) -> float:
     """Seconds from `action` until `done` holds (and, with `path`, its answer came: a list already on
     screen must not count as the new one)."""
     started = time.perf_counter()
     if path:
-        with page.expect_response(lambda r: path in r.url):
+        with page.expect_response(lambda r: path in r.url) as answer:
             action()
     else:
         action()
     done()
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    if path:
+        sizes = answer.value.request.sizes()
+        SIZES[seconds] = (sizes["requestHeadersSize"] + sizes["requestBodySize"],
+                          sizes["responseHeadersSize"] + sizes["responseBodySize"])
+    return seconds
 
 
 def sign_in(page, base: str, card_no: str) -> float:
@@ -115,10 +123,11 @@ def main():
         shutil.rmtree(instance, ignore_errors=True)
     print(f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Chromium, Regular 2G "
           "(250 kbit/s down, 50 up, 300 ms), demo data, eportfx serve --workers 1")
-    print("| step | seconds | budget | met |")
-    print("|---|---|---|---|")
+    print("| step | seconds | budget | met | bytes sent / received (htmx request) |")
+    print("|---|---|---|---|---|")
     for label, seconds, budget in results:
-        print(f"| {label} | {seconds:.2f} | ≤ {budget:g} s | {'yes' if seconds <= budget else 'no'} |")
+        sizes = " / ".join(f"{n:,}" for n in SIZES.get(seconds, ()))
+        print(f"| {label} | {seconds:.2f} | ≤ {budget:g} s | {'yes' if seconds <= budget else 'no'} | {sizes} |")
 
 
 if __name__ == "__main__":

@@ -2,18 +2,21 @@
 from urllib.parse import urlsplit
 
 from flask import abort, flash, g, redirect, request, url_for
-from flask_login import LoginManager, UserMixin, current_user
+from flask_login import LoginManager, UserMixin, current_user, login_user
 
 from blueprints._htmx import client_redirect, current_url, is_htmx
-from db.accounts import session_row
+from db.accounts import session_row, set_language
 from db.actor import Actor
-from db.engine import get_session
+from db.engine import get_db, get_session
 from db.models import Card, CardKind
+from db.words import t
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "请先登录"
+login_manager.login_message = t("请先登录")
 login_manager.session_protection = "strong"
+
+NO_PERMISSION = t("本卡没有出口收汇权限或权限已过期，请使用法人卡向外汇局申请开通或延期（常见问题 10.1）")
 
 
 class CardUser(UserMixin):
@@ -49,6 +52,17 @@ def load_user(user_id: str):
     return user
 
 
+def log_in(card: Card) -> None:
+    """Log `card` in. A card that has never chosen a language takes the one its login page was shown
+    in (the header's switch before login): pressing English there and logging in keeps English."""
+    from blueprints import _i18n
+
+    chosen = request.cookies.get(_i18n.COOKIE)
+    if card.language is None and chosen in _i18n.LANGUAGES and chosen != _i18n.DEFAULT:
+        set_language(db=get_db(), card_id=card.id, language=chosen)
+    login_user(CardUser(card))
+
+
 def actor() -> Actor:
     return current_user.actor
 
@@ -69,7 +83,9 @@ def to_login():
     """Not logged in, or the session ended: to the login page, and back to this page afterwards.
     For htmx the page is the one the browser shows, and the whole page goes to the login (not a
     login form inside a fragment)."""
-    flash(login_manager.login_message)
+    from blueprints._i18n import tr
+
+    flash(tr(login_manager.login_message))
     if is_htmx():
         return client_redirect(url_for("auth.login", next=safe_next(current_url())))
     here = request.full_path if request.method == "GET" else request.referrer
@@ -103,7 +119,7 @@ def require(*kinds: CardKind, fx: bool = True):
         if current_user.actor.kind not in kinds:
             abort(404)
         if fx and not current_user.actor.has_permission():
-            g.forbidden_reason = "本卡没有出口收汇权限或权限已过期，请使用法人卡向外汇局申请开通或延期（常见问题 10.1）"
+            g.forbidden_reason = NO_PERMISSION
             abort(403)
         return None
 

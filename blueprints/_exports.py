@@ -12,13 +12,14 @@ from flask import current_app, g
 
 from db import leases
 from db.engine import get_db
+from db.words import t
 
 _lock = threading.Lock()
 _running: dict[int, int] = {}
 log = logging.getLogger("eportfx.exports")
 
-BUSY_CARD = "本卡已有导出正在进行，请等其完成后再试"
-BUSY_SERVER = "导出的人较多，请稍后再试"
+BUSY_CARD = t("本卡已有导出正在进行，请等其完成后再试")
+BUSY_SERVER = t("导出的人较多，请稍后再试")
 
 
 def take(card_id: int) -> str | None:

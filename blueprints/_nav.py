@@ -2,39 +2,40 @@
 from flask import current_app
 
 from db.models import CardKind as K
+from db.words import t
 
 HOME = {K.OPERATOR: "enterprise.home", K.LEGAL: "legal.home", K.BUREAU: "bureau.home",
         K.CUSTOMS: "customs.home", K.ADMIN: "admin.home"}
 
 LEFT_MENUS = {
-    K.OPERATOR: [("核销单申请", "enterprise.apply"), ("口岸备案", "enterprise.register_list"),
-                 ("批量备案", "enterprise.batch_register"), ("撤销备案", "enterprise.revoke_list"),
-                 ("企业交单", "enterprise.submit_list"), ("批量交单", "enterprise.batch_submit"),
-                 ("核销单挂失", "enterprise.lost"), ("组合查询", "query.search")],
-    K.LEGAL: [("本企业核销单", "legal.forms"), ("操作员卡", "legal.cards"), ("组合查询", "query.search")],
-    K.BUREAU: [("发单", "bureau.applications"), ("权限审批", "bureau.permissions"),
-               ("交单接收", "bureau.receipts"), ("核销", "bureau.write_offs"), ("挂失", "bureau.lost"),
-               ("注销", "bureau.cancel"), ("组合查询", "query.search")],
-    K.CUSTOMS: [("备案数据", "customs.registered"), ("报关验核", "customs.verify"),
-                ("报关单", "customs.declarations"), ("撤销确认", "customs.revocations"),
-                ("补验", "customs.supplements"), ("组合查询", "query.search")],
-    K.ADMIN: [("入网", "admin.enroll"), ("IC卡管理", "admin.cards"), ("代码表", "admin.codes"),
-              ("审计", "admin.audit"), ("组合查询", "query.search")],
+    K.OPERATOR: [(t("核销单申请"), "enterprise.apply"), (t("口岸备案"), "enterprise.register_list"),
+                 (t("批量备案"), "enterprise.batch_register"), (t("撤销备案"), "enterprise.revoke_list"),
+                 (t("企业交单"), "enterprise.submit_list"), (t("批量交单"), "enterprise.batch_submit"),
+                 (t("核销单挂失"), "enterprise.lost"), (t("组合查询"), "query.search")],
+    K.LEGAL: [(t("本企业核销单"), "legal.forms"), (t("操作员卡"), "legal.cards"), (t("组合查询"), "query.search")],
+    K.BUREAU: [(t("发单"), "bureau.applications"), (t("权限审批"), "bureau.permissions"),
+               (t("交单接收"), "bureau.receipts"), (t("核销"), "bureau.write_offs"), (t("挂失"), "bureau.lost"),
+               (t("注销"), "bureau.cancel"), (t("组合查询"), "query.search")],
+    K.CUSTOMS: [(t("备案数据"), "customs.registered"), (t("报关验核"), "customs.verify"),
+                (t("报关单"), "customs.declarations"), (t("撤销确认"), "customs.revocations"),
+                (t("补验"), "customs.supplements"), (t("组合查询"), "query.search")],
+    K.ADMIN: [(t("入网"), "admin.enroll"), (t("IC卡管理"), "admin.cards"), (t("代码表"), "admin.codes"),
+              (t("审计"), "admin.audit"), (t("组合查询"), "query.search")],
 }
 
 
 def left_menu(kind: K) -> list[tuple[str, str]]:
-    """Only the entries whose screens exist in this build."""
+    """Only the entries whose screens exist in this build. The labels are `Text` (shown with |tr)."""
     return [(label, endpoint) for label, endpoint in LEFT_MENUS[kind] if endpoint in current_app.view_functions]
 
 
 def subsystems(actor) -> list[dict]:
     """The portal menu (图二): 出口收汇 is grey without a valid permission; the others always work."""
     return [
-        {"label": "出口收汇", "endpoint": HOME[actor.kind], "enabled": actor.has_permission(),
-         "note": "" if actor.has_permission() else "权限已到期或未开通"},
-        {"label": "IC卡管理", "endpoint": "portal.card", "enabled": True, "note": ""},
-        {"label": "修改密码", "endpoint": "auth.password", "enabled": True, "note": ""},
+        {"label": t("出口收汇"), "endpoint": HOME[actor.kind], "enabled": actor.has_permission(),
+         "note": "" if actor.has_permission() else t("权限已到期或未开通")},
+        {"label": t("IC卡管理"), "endpoint": "portal.card", "enabled": True, "note": ""},
+        {"label": t("修改密码"), "endpoint": "auth.password", "enabled": True, "note": ""},
     ]
 
 

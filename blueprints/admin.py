@@ -9,12 +9,14 @@ from werkzeug.datastructures import MultiDict
 
 from blueprints._auth import actor, require
 from blueprints._htmx import pressed, render, wants_fragment
+from blueprints._i18n import tr
 from blueprints._lists import ListArgs, page_of, whole
 from blueprints.portal import dashboard_context
 from db import accounts, audit, cards, codes, lockout
 from db.engine import get_db, get_session
 from db.models import CARD_KIND_LABELS, CardKind
 from db.transaction import Result
+from db.words import t
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require(CardKind.ADMIN, fx=True))
@@ -82,7 +84,7 @@ def _cards_page(args, back: str, *, result=None, shown=(), status=200):
         stmt = cards.filtered(session, filters)
         listed = page_of(stmt, ListArgs.from_request(source=args), descending=True)
     except cards.FilterError as problem:
-        result, status = Result(False, str(problem)), 422
+        result, status = Result(False, problem.args[0]), 422
     return render("admin/cards.html", "admin/_card_rows.html", filters=filters, listed=listed, result=result,
                   shown=shown, back=back, enterprises=cards.enterprise_names(session, listed.rows if listed else []),
                   districts=codes.names(session, "district"), kinds=list(CardKind), kind_labels=CARD_KIND_LABELS,
@@ -100,7 +102,7 @@ def _back() -> str:
     return back if back.startswith("/admin/cards?") or back == "/admin/cards" else url_for("admin.cards")
 
 
-CARD_ACTIONS = {"reset": "重置密码", "lock": "锁定", "unlock": "解锁"}
+CARD_ACTIONS = {"reset": t("重置密码"), "lock": t("锁定"), "unlock": t("解锁")}
 
 
 @bp.route("/cards/reset", methods=["POST"], endpoint="reset", defaults={"action": "reset"})
@@ -114,7 +116,7 @@ def card_action(action):
     try:
         card = cards.by_no(get_session(), request.form.get("card_no", ""))
     except cards.FilterError as problem:
-        return _cards_page(list_args, back, result=Result(False, str(problem)), status=422)
+        return _cards_page(list_args, back, result=Result(False, problem.args[0]), status=422)
     if request.form.get("confirmed") != "1":
         return render("admin/confirm.html", action=action, label=CARD_ACTIONS[action], card=card, back=back)
     shown = ()
@@ -125,7 +127,7 @@ def card_action(action):
     else:
         result = accounts.set_locked(db=get_db(), actor=actor(), card_no=card.card_no, locked=action == "lock")
         if result.ok and not wants_fragment():  # post / redirect / get: a reload does not post again
-            flash(result.message)
+            flash(tr(result.message))
             return redirect(back, 303)
     return _cards_page(list_args, back, result=result, shown=shown, status=200 if result.ok else 422)
 
@@ -152,7 +154,7 @@ def codes_import():  # 导入: upload → preview; 确认导入 → write
         result, checked = codes.import_csv(db=get_db(), actor=actor(), kind=kind,
                                            text=request.form.get("text", ""))
         if result.ok:
-            flash(result.message)
+            flash(tr(result.message))
             return redirect(url_for("admin.codes", table=kind), 303)
     else:
         upload = request.files.get("file")

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from blueprints import _i18n, _ratelimit
-from blueprints._auth import CardUser, actor, safe_next
+from blueprints._auth import CardUser, actor, log_in, safe_next
 from blueprints._htmx import render
 from db import accounts
 from db.engine import get_db, get_session
@@ -23,7 +23,7 @@ def login():
         card_no = request.form.get("card_no", "")[:40]
         result = accounts.authenticate(db=get_db(), card_no=card_no, password=request.form.get("password", ""))
         if result.card:
-            login_user(CardUser(result.card))
+            log_in(result.card)
             return redirect(back or url_for("portal.home"), 303)
         message = result.message
     return render("auth/login.html", card_no=card_no, message=message, back=back,
@@ -69,6 +69,6 @@ def password():
         if result.ok:
             # the change ended every session of the card (its version moved on): start a new one here
             login_user(CardUser(accounts.card_for_session(get_session(), actor().card_id, None)))
-            flash(result.message)
+            flash(_i18n.tr(result.message))
             return redirect(url_for("portal.home"), 303)
     return render("auth/password.html", result=result, status=422 if result else 200)

@@ -7,26 +7,29 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from blueprints._auth import actor, require
 from blueprints._htmx import pressed, render, wants_fragment
+from blueprints._i18n import tr
 from blueprints._lists import ListArgs, form_names, page_of, show, typed
 from blueprints.forms import detail_or_404, walk
 from blueprints.portal import dashboard_context
 from db import accounts, applications, clock, dashboard, deadlines, details, lists, workflow
+from db import write_off as write_off_check
 from db.engine import get_db, get_session
 from db.lists import candidates
 from db.models import ApplicationState, CardKind, RequestState
 from db.queries import bounded_count
 from db.rules import Action, number_message, receipt_overdue, valid_number, why_not
+from db.words import t
 
 bp = Blueprint("bureau", __name__, url_prefix="/bureau")
 bp.before_request(require(CardKind.BUREAU, fx=True))
 
-APPLICATION_LISTS = {"pending": ("待发放", applications.pending_applications),
-                     "uncollected": ("待领取纸质单证", applications.uncollected_applications)}
+APPLICATION_LISTS = {"pending": (t("待发放"), applications.pending_applications),
+                     "uncollected": (t("待领取纸质单证"), applications.uncollected_applications)}
 MAX_TEXT = 200
 
 
-bp.add_app_template_filter(lambda state: ApplicationState(state).label, "application_state")
-bp.add_app_template_filter(lambda state: RequestState(state).label, "request_state")
+bp.add_app_template_filter(lambda state: tr(ApplicationState(state).label), "application_state")
+bp.add_app_template_filter(lambda state: tr(RequestState(state).label), "request_state")
 
 
 @bp.route("/")
@@ -151,7 +154,7 @@ def _receipts(overdue: bool):
 
 # ── 即将到期: the dashboard's deadline counts, each a list of its own, the soonest first ───────────
 
-DEADLINES = {"use": (deadlines.use_ending, 0, "备案日期"), "submit": (deadlines.submit_ending, 1, "出口日期")}
+DEADLINES = {"use": (deadlines.use_ending, 0, t("备案日期")), "submit": (deadlines.submit_ending, 1, t("出口日期"))}
 
 
 @bp.route("/deadlines/<kind>")
@@ -181,6 +184,10 @@ def write_off(number):  # 核销: 收汇金额 / 收汇日期 (/ 差额原因), 
         abort(404)
     result, question = _write_off_answer(number) if request.method == "POST" else (None, None)
     detail = detail_or_404(number)
+    if question:  # what the question asks, value by value, as the check just read it (its data stays Chinese)
+        question = write_off_check.check(detail.declaration, typed(request.form, "amount", 30),
+                                         typed(request.form, "collected_on"), typed(request.form, "reason", MAX_TEXT),
+                                         tolerance=db.settings.write_off_tolerance, today=clock.today())
     done = bool(result and result.ok)
     refusal = None if done else why_not(Action.WRITE_OFF, me, detail.form, detail.declaration, db.settings)
     route = walk(candidates(me, Action.WRITE_OFF, db.settings), detail.form.number,
@@ -205,6 +212,9 @@ def _write_off_answer(number):
 
 # ── 挂失 / 注销: any enterprise's form, by its 核销单号, with a reason ─────────────────────────────
 
+# 注销's reasons as the radio buttons offer them: each posts the manual's word (db.workflow), shown translated
+CANCEL_CHOICES = (t("全额退关"), t("填错"), t("其他原因"))
+assert CANCEL_CHOICES[:-1] == workflow.CANCEL_REASONS
 CLOSINGS = {"lost": (Action.BUREAU_LOST, workflow.bureau_report_lost),
             "cancel": (Action.CANCEL, workflow.cancel)}
 
@@ -241,11 +251,11 @@ def _close(kind: str):
         message = number_message(db.settings)
     elif number:
         detail = details.load(get_session(), me, number, db.settings)
-        message = None if detail else f"未找到核销单 {number}"
+        message = None if detail else t("未找到核销单 %(number)s", number=number)
     refusal = None
     if detail and not (result and result.ok):
         refusal = why_not(action, me, detail.form, detail.declaration, db.settings)
     return render("bureau/close.html", "bureau/_close.html", kind=kind, action=action, number=number,
                   detail=detail, message=message, refusal=refusal, result=result, confirming=confirming,
-                  reason=reason, typed=source, reasons=workflow.CANCEL_REASONS,
+                  reason=reason, typed=source, reasons=CANCEL_CHOICES,
                   status=422 if result and not result.ok else 200)

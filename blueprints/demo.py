@@ -1,14 +1,16 @@
 """Demo mode (EPORTFX_DEMO): the 演示环境 banner, one-click login with the demo cards, and
 重置演示数据 for the data centre. Registered only when the setting is on: otherwise none of it exists."""
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from blueprints import _ratelimit
-from blueprints._auth import CardUser, require
+from blueprints._auth import log_in, require
 from blueprints._htmx import go, render
+from blueprints._i18n import tr
 from db import accounts, demo, seed
 from db.engine import get_db
 from db.models import CardKind
+from db.words import t
 
 bp = Blueprint("demo", __name__, url_prefix="/demo")
 
@@ -23,9 +25,9 @@ def login():
         abort(404)
     result = accounts.authenticate(db=get_db(), card_no=card_no, password=seed.DEMO_PASSWORD)
     if not result.card:
-        flash(f"{card_no}：{result.message}")
+        flash(tr(t("%(card_no)s：%(message)s", card_no=card_no, message=tr(result.message))))
         return redirect(url_for("auth.login"), 303)
-    login_user(CardUser(result.card))
+    log_in(result.card)
     return redirect(url_for("portal.home"), 303)
 
 
@@ -38,7 +40,8 @@ def reset():
         return check
     if request.method == "POST" and request.form.get("confirmed") == "1":
         counts = demo.reset(get_db())
-        flash(f"演示数据已重置：{counts.get('card', 0)} 张IC卡，{counts.get('form', 0)} 份核销单")
+        flash(tr(t("演示数据已重置：%(cards)s 张IC卡，%(forms)s 份核销单", cards=counts.get("card", 0),
+                   forms=counts.get("form", 0))))
         return go("admin.home")
     return render("demo/reset.html", asking=request.method == "POST")
 

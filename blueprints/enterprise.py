@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, g, get_flashed_messages, redirect, re
 
 from blueprints._auth import actor, require
 from blueprints._htmx import pressed, render, wants_fragment
+from blueprints._i18n import tr
 from blueprints._lists import ListArgs, form_names, page_of, show
 from blueprints.enterprise_port import Port, port_lookup
 from blueprints.forms import walk
@@ -22,6 +23,7 @@ from db.models import ApplicationState, CardKind
 from db.queries import Page
 from db.rules import Action, number_message, valid_number, why_not
 from db.transaction import Result
+from db.words import t
 
 bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
 bp.before_request(require(CardKind.OPERATOR, fx=True))
@@ -45,11 +47,12 @@ class Screen:
         return self.action is Action.REGISTER
 
 
-REGISTER = Screen(Action.REGISTER, "口岸备案", "enterprise.register_list", "确认", "是否进行备案",
+REGISTER = Screen(Action.REGISTER, t("口岸备案"), "enterprise.register_list", t("确认"), t("是否进行备案"),
                   "enterprise.register_form")
-REVOKE = Screen(Action.REVOKE, "撤销备案", "enterprise.revoke_list", "撤销备案", "是否撤销备案",
+REVOKE = Screen(Action.REVOKE, t("撤销备案"), "enterprise.revoke_list", t("撤销备案"), t("是否撤销备案"),
                 "enterprise.revoke_form")
-SUBMIT = Screen(Action.SUBMIT, "企业交单", "enterprise.submit_list", "交单", "是否进行交单", "enterprise.submit_form")
+SUBMIT = Screen(Action.SUBMIT, t("企业交单"), "enterprise.submit_list", t("交单"), t("是否进行交单"),
+                "enterprise.submit_form")
 FORM_PAGES = {s.action: s.form_endpoint for s in (REGISTER, REVOKE, SUBMIT)}
 
 
@@ -100,8 +103,8 @@ def by_urgency(kind: str, args: ListArgs, stmt, **context):
     """A list worked against a deadline: 出口日期 / 备案日期, the due date, the days left, most urgent first."""
     pg, dues = deadlines.page(get_session(), stmt, kind, get_db().settings, args.after, args.before) \
         if stmt is not None else (Page([]), {})
-    labels = {"start_label": "出口日期", "due_label": "交单截止日期"} if kind == deadlines.SUBMIT else \
-        {"start_label": None, "due_label": "使用期限"}
+    labels = {"start_label": t("出口日期"), "due_label": t("交单截止日期")} if kind == deadlines.SUBMIT else \
+        {"start_label": None, "due_label": t("使用期限")}
     return render("enterprise/list.html", "enterprise/_due_rows.html", page=pg, dues=dues,
                   rows_template="enterprise/_due_rows.html", pager_endpoint=request.endpoint,
                   pager_args=args.condition, **labels, **form_names(pg), **context)
@@ -132,15 +135,17 @@ def _watch(title: str, stmt, rows: str = "forms/_rows.html", advice: str | None 
 @bp.route("/unreceived")
 def unreceived():  # manual §10.4: 交单时间, and what to do
     settings = get_db().settings
-    return _watch(f"交单超过 {settings.receive_alert_days} 天外汇局未接收", lists.unreceived(actor(), settings),
-                  "enterprise/_unreceived_rows.html", "成功交单三天后外管局仍无数据，请用户联系外汇管理总局查询。")
+    return _watch(t("交单超过 %(days)s 天外汇局未接收", days=settings.receive_alert_days),
+                  lists.unreceived(actor(), settings), "enterprise/_unreceived_rows.html",
+                  t("成功交单三天后外管局仍无数据，请用户联系外汇管理总局查询。"))
 
 
 @bp.route("/register-deadlines")
 def register_deadlines():
     settings = get_db().settings
     return by_urgency(deadlines.REGISTER, ListArgs.from_request(), lists.near_use_end(actor(), settings),
-                      title=f"备案 {settings.deadline_warning_days} 天内到期（{settings.use_period_days} 天使用期）",
+                      title=t("备案 %(days)s 天内到期（%(period)s 天使用期）", days=settings.deadline_warning_days,
+                              period=settings.use_period_days),
                       link=form_link(None))
 
 
@@ -149,14 +154,14 @@ def submit_deadlines():
     settings = get_db().settings
     days, period = settings.deadline_warning_days, settings.submit_period_days
     return by_urgency(deadlines.SUBMIT, ListArgs.from_request(), lists.near_submit_end(actor(), settings),
-                      title=f"交单 {days} 天内到期（出口后 {period} 天）",
+                      title=t("交单 %(days)s 天内到期（出口后 %(period)s 天）", days=days, period=period),
                       link=form_link(None))
 
 
 @bp.route("/revoking")
 def revoking():  # 撤销中: waiting for customs
-    return _watch("撤销备案待海关确认", lists.revoking(actor()),
-                  advice="海关确认撤销后，待综合查询中海关使用状态为“未用”即可再重新备案。")
+    return _watch(t("撤销备案待海关确认"), lists.revoking(actor()),
+                  advice=t("海关确认撤销后，待综合查询中海关使用状态为“未用”即可再重新备案。"))
 
 
 # ── §四 核销单申请 ─────────────────────────────────────────────────────────────────────────────────
@@ -168,12 +173,12 @@ def apply():  # 核销单申请
         quantity = request.form.get("quantity", "")[:20]
         result = workflow.apply_forms(db=get_db(), actor=actor(), quantity=quantity)
         if result.ok and not wants_fragment():
-            flash(result.message)
+            flash(tr(result.message))
             return redirect(url_for(".apply"), 303)
         quantity = "" if result.ok else quantity
     pg = page_of(applications.visible_to(actor()), ListArgs.from_request(), descending=True)
     return render("enterprise/apply.html", "enterprise/_apply.html", page=pg, result=result, quantity=quantity,
-                  limit=get_db().settings.max_apply_quantity, application_label=lambda s: ApplicationState(s).label,
+                  limit=get_db().settings.max_apply_quantity, application_label=lambda s: tr(ApplicationState(s).label),
                   status=422 if result and not result.ok else 200)
 
 
@@ -189,7 +194,7 @@ def confirmation(screen: Screen, numbers: list[str], port: Port | None, back: st
 def _detail_or_404(number: str) -> details.FormDetail:
     detail = details.load(get_session(), actor(), number, get_db().settings)
     if detail is None:  # missing and not yours read the same, and nothing is done
-        g.forbidden_reason = f"未找到核销单 {number[:20]}"
+        g.forbidden_reason = t("未找到核销单 %(number)s", number=number[:20])
         abort(404)
     return detail
 
@@ -219,7 +224,7 @@ def _act(screen: Screen, number: str):
         return confirmation(screen, [number], port if port.code else None, request.path, request.path)
     result = run(screen.action, [number], port.code)[0]
     if result.ok and not wants_fragment():
-        flash(result.message, "done")
+        flash(tr(result.message), "done")
         return redirect(request.path, 303)
     get_session().expire_all()  # read the form again as the action left it
     return _form_page(screen, number, result, port, "enterprise/_act.html")

@@ -17,11 +17,12 @@ from db.lists import candidates
 from db.queries import PAGE_SIZE, QueryError
 from db.rules import Action
 from db.transaction import Result
+from db.words import t
 
 SCREENS = {
-    "batch-register": Screen(Action.REGISTER, "批量备案", "enterprise.batch_register", "设置口岸", by_range=True),
-    "batch-submit": Screen(Action.SUBMIT, "批量交单", "enterprise.batch_submit", "交单", "是否进行批量交单"),
-    "lost": Screen(Action.ENTERPRISE_LOST, "核销单挂失", "enterprise.lost", "挂失", "是否挂失所标记的核销单",
+    "batch-register": Screen(Action.REGISTER, t("批量备案"), "enterprise.batch_register", t("设置口岸"), by_range=True),
+    "batch-submit": Screen(Action.SUBMIT, t("批量交单"), "enterprise.batch_submit", t("交单"), t("是否进行批量交单")),
+    "lost": Screen(Action.ENTERPRISE_LOST, t("核销单挂失"), "enterprise.lost", t("挂失"), t("是否挂失所标记的核销单"),
                    by_range=True),
 }
 
@@ -34,7 +35,7 @@ def by_range(action: Action, args: ListArgs) -> dict:
     try:
         first, last = lists.number_range(args["start"], args["count"], settings)
     except QueryError as error:
-        return {"stmt": None, "empty_message": str(error)}
+        return {"stmt": None, "empty_message": error.args[0]}  # a Text, said in the screen's language
     return {"stmt": lists.in_range(candidates(me, action, settings), first, last), "end": last,
             "check": lists.check_range(get_session(), me, action, first, last, settings)}
 
@@ -68,7 +69,7 @@ def _screen(screen: Screen, args: ListArgs, fragment: str, *, results=None, mark
     stmt = searched.pop("stmt")
     return show("enterprise/batch.html", fragment, stmt, args, endpoint=screen.endpoint,
                 screen=screen, results=results, port=port or Port(), keys=args.keys,
-                url=url_for(screen.endpoint, **args.condition), port_label="备案口岸", link=form_link(screen.action),
+                url=url_for(screen.endpoint, **args.condition), port_label=t("备案口岸"), link=form_link(screen.action),
                 all_url=url_for("enterprise.select_all", name=_name(screen), **args.condition),
                 mark=True, marked=marked, listed=stmt is not None or bool(searched.get("empty_message")),
                 **searched, **context)
@@ -93,7 +94,7 @@ def _act(screen: Screen, args: ListArgs, numbers: list[str]):
     what was done has left it, the rest moved up."""
     port = port_lookup(request.form, quiet=True)
     if len(numbers) > PAGE_SIZE:
-        refused = [Result(False, f"每次最多标记 {PAGE_SIZE} 份核销单")]
+        refused = [Result(False, t("每次最多标记 %(n)s 份核销单", n=PAGE_SIZE))]
         return _screen(screen, args, "enterprise/_batch.html", results=refused, marked=set(numbers), port=port)
     if screen.question and numbers and not request.form.get("confirmed"):
         return confirmation(screen, numbers, None, url_for(screen.endpoint, **args.condition, **args.keys),
@@ -129,7 +130,7 @@ def select_all(name):  # 全选: this page's rows, every one marked (at most 20)
 @bp.route("/port")
 def port():  # the 关区 lookup of 口岸备案 / 批量备案: the 使用口岸 field with the name or the list to pick
     found = port_lookup(request.args)
-    label = "备案口岸" if request.args.get("batch") else "使用口岸"
+    label = t("备案口岸") if request.args.get("batch") else t("使用口岸")
     return render("enterprise/_port.html", port=found, port_label=label, status=422 if found.error else 200)
 
 

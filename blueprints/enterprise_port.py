@@ -4,8 +4,7 @@ from dataclasses import dataclass
 
 from db import codes
 from db.engine import get_session
-
-UNKNOWN_PORT = "关区代码 {} 不存在，请输入正确的关区代码（输入 0 回车可选择）"
+from db.words import t
 
 
 @dataclass
@@ -25,8 +24,9 @@ def port_lookup(values, quiet: bool = False) -> Port:
     if name or quiet:  # a known code that is no port (海关总署, an office) is refused as it is typed
         return Port(code, name or "", error="" if quiet or not name else codes.port_refusal(session, code) or "")
     if not code:
-        return Port(error="请输入关区代码（输入 0 回车可选择）")
+        return Port(error=t("请输入关区代码（输入 0 回车可选择）"))
     choices = codes.ports(session, code, limit=1000)
     if code == "0":
         return Port(code, choices=choices)
-    return Port(code, error="" if choices else UNKNOWN_PORT.format(code), choices=choices or None)
+    unknown = t("关区代码 %(code)s 不存在，请输入正确的关区代码（输入 0 回车可选择）", code=code)
+    return Port(code, error="" if choices else unknown, choices=choices or None)

@@ -16,7 +16,7 @@ def section(key):
     screen = request.args.get("screen", "")[:60]
     faq = [s for s in manual.faq_for(screen) if s["key"] != key]
     return render("help/section.html", section=found, blocks=manual.steps_grouped(found),
-                  children=manual.children(key), faq=faq)
+                  children=manual.children(key), faq=faq, titles=manual.TITLES, sections=manual.sections())
 
 
 def init_app(app):

@@ -13,11 +13,12 @@ from db.actor import Actor
 from db.engine import Database
 from db.models import Card, CardKind, Enterprise, PermissionRequest, RequestState
 from db.transaction import Refused, Result, as_id, writing
+from db.words import t
 
 CARD_NO_LENGTH = 13
 # One answer for an unknown card, a wrong password, a locked card and a card that must wait
-BAD_LOGIN = "IC卡号或IC卡密码错误；连续输错密码后须等待一段时间再试，仍不能登录请联系电子口岸数据中心"
-PASSWORD_RULE = "新密码应为 8 至 32 位，且不能与原密码相同"
+BAD_LOGIN = t("IC卡号或IC卡密码错误；连续输错密码后须等待一段时间再试，仍不能登录请联系电子口岸数据中心")
+PASSWORD_RULE = t("新密码应为 8 至 32 位，且不能与原密码相同")
 
 
 def hash_password(password: str) -> str:
@@ -43,11 +44,11 @@ def authenticate(*, db: Database, card_no: str, password: str) -> Login:
     exist. A failure takes the audit head, then the card row: the order of every card writer."""
     card_no, password = (card_no or "").strip(), password or ""
     if not card_no:
-        return Login(None, "请输入IC卡号")
+        return Login(None, t("请输入IC卡号"))
     if not password:
-        return Login(None, "请输入IC卡密码")
+        return Login(None, t("请输入IC卡密码"))
     if len(card_no) != CARD_NO_LENGTH or not card_no.isascii() or not card_no.isdigit():
-        return Login(None, f"IC卡号应为 {CARD_NO_LENGTH} 位数字")
+        return Login(None, t("IC卡号应为 %(n)s 位数字", n=CARD_NO_LENGTH))
     if len(password) > 64:
         return Login(None, BAD_LOGIN)
     with db.session() as session:
@@ -83,16 +84,16 @@ def change_password(*, db: Database, actor: Actor, old: str, new: str, confirm: 
     """修改密码. A wrong 原密码 counts like a wrong login password (the card waits after too many);
     the new password must not be a weak one (db.passwords). Hashes are computed outside the write."""
     if not old or not new:
-        return Result(False, "请输入原密码和新密码")
+        return Result(False, t("请输入原密码和新密码"))
     with db.session() as session:
         card = session.get(Card, actor.card_id)
     if lockout.waiting(card.blocked_until):
         return Result(False, WAIT_MESSAGE)
     if not check_password_hash(card.password_hash, old):
         _count_failure(db, card.id)
-        return Result(False, "原密码错误")
+        return Result(False, t("原密码错误"))
     if new != confirm:
-        return Result(False, "两次输入的新密码不一致")
+        return Result(False, t("两次输入的新密码不一致"))
     if not 8 <= len(new) <= 32 or new == old:
         return Result(False, PASSWORD_RULE)
     weak = passwords.weakness(new, card.card_no)
@@ -105,12 +106,12 @@ def change_password(*, db: Database, actor: Actor, old: str, new: str, confirm: 
             .values(password_hash=new_hash, must_change_password=False, failed_attempts=0, blocked_until=None,
                     session_version=Card.session_version + 1))
         if changed.rowcount != 1:  # reset or changed elsewhere since it was read
-            return Result(False, "原密码错误")
+            return Result(False, t("原密码错误"))
         audit.append(session, actor=actor, action="修改密码")
-    return Result(True, "密码修改成功")
+    return Result(True, t("密码修改成功"))
 
 
-WAIT_MESSAGE = "连续输错密码次数过多，请稍后再试"
+WAIT_MESSAGE = t("连续输错密码次数过多，请稍后再试")
 
 
 def unlock(*, db: Database, actor: Actor, card_no: str) -> Result:
@@ -121,8 +122,8 @@ def unlock(*, db: Database, actor: Actor, card_no: str) -> Result:
             card.locked, card.failed_attempts, card.blocked_until = False, 0, None
             audit.append(session, actor=actor, action="解锁", detail=f"IC卡 {card.card_no}")
     except Refused as refused:
-        return Result(False, str(refused))
-    return Result(True, f"IC卡 {card_no.strip()} 已解锁")
+        return Result(False, refused.args[0])
+    return Result(True, _now_unlocked(card_no.strip()))
 
 
 def logout(*, db: Database, card_id: int) -> None:
@@ -166,7 +167,7 @@ def set_language(*, db: Database, card_id: int, language: str | None) -> None:
 
 def _admin_only(actor: Actor):
     if actor.kind is not CardKind.ADMIN:
-        raise Refused("本卡无权进行此操作")
+        raise Refused(t("本卡无权进行此操作"))
 
 
 @dataclass
@@ -184,16 +185,16 @@ def create_enterprise(*, db: Database, actor: Actor, name: str, customs_code: st
     try:
         _admin_only(actor)
         if not name or len(name) > 100:
-            raise Refused("请填写企业名称（100 字以内）")
+            raise Refused(t("请填写企业名称（100 字以内）"))
         if len(customs_code) != 10 or not customs_code.isascii() or not customs_code.isdigit():
-            raise Refused("海关编码应为 10 位数字")
+            raise Refused(t("海关编码应为 10 位数字"))
         for holder in (legal_holder, operator_holder):
             if not (holder or "").strip() or len(holder.strip()) > 60:
-                raise Refused("请填写持卡人姓名（60 字以内）")
+                raise Refused(t("请填写持卡人姓名（60 字以内）"))
         secrets_ = [_secret(None), _secret(None)]  # hashed before the write: the hash takes a while
         with writing(db) as session:
             if session.exec(select(Enterprise).where(Enterprise.customs_code == customs_code)).first():
-                raise Refused(f"海关编码 {customs_code} 已入网")
+                raise Refused(t("海关编码 %(customs_code)s 已入网", customs_code=customs_code))
             enterprise = Enterprise(customs_code=customs_code, name=name, created_at=clock.now())
             session.add(enterprise)
             session.flush()
@@ -207,8 +208,8 @@ def create_enterprise(*, db: Database, actor: Actor, name: str, customs_code: st
             audit.append(session, actor=actor, action="入网", detail=f"{name}（海关编码 {customs_code}）",
                          enterprise_id=enterprise.id)
     except Refused as refused:
-        return Result(False, str(refused)), []
-    return Result(True, "入网成功"), cards
+        return Result(False, refused.args[0]), []
+    return Result(True, t("入网成功")), cards
 
 
 def create_card(*, db: Database, actor: Actor, kind: CardKind, holder: str, enterprise_id: int | None = None,
@@ -217,20 +218,20 @@ def create_card(*, db: Database, actor: Actor, kind: CardKind, holder: str, ente
     try:
         _admin_only(actor)
         if not (holder or "").strip():
-            raise Refused("请填写持卡人姓名")
+            raise Refused(t("请填写持卡人姓名"))
         if kind in (CardKind.OPERATOR, CardKind.LEGAL) and enterprise_id is None:
-            raise Refused("企业卡须属于一个企业")
+            raise Refused(t("企业卡须属于一个企业"))
         if kind is CardKind.CUSTOMS and not district_code:
-            raise Refused("海关卡须属于一个关区")
+            raise Refused(t("海关卡须属于一个关区"))
         secret = _secret(password)  # hashed before the write: the hash takes a while
         with writing(db) as session:
             if kind in (CardKind.OPERATOR, CardKind.LEGAL) and session.get(Enterprise, enterprise_id) is None:
-                raise Refused("未找到该企业")
+                raise Refused(t("未找到该企业"))
             new = _new_card(session, actor, kind, holder.strip(), enterprise_id, district_code,
                             permission_expires, card_no=card_no, secret=secret, must_change=must_change)
     except Refused as refused:
-        return Result(False, str(refused)), None
-    return Result(True, f"发卡成功：{new.card_no}"), new
+        return Result(False, refused.args[0]), None
+    return Result(True, t("发卡成功：%(card_no)s", card_no=new.card_no)), new
 
 
 def _secret(password: str | None) -> tuple[str, str]:
@@ -244,7 +245,7 @@ def _new_card(session, actor, kind, holder, enterprise_id, district_code, expire
     """The card row and its audit event, inside the caller's write; `secret` was hashed before it."""
     card_no = card_no or _next_card_no(session, kind)
     if session.exec(select(Card).where(Card.card_no == card_no)).first():
-        raise Refused(f"IC卡号 {card_no} 已存在")
+        raise Refused(t("IC卡号 %(card_no)s 已存在", card_no=card_no))
     password, password_hash = secret
     session.add(Card(card_no=card_no, kind=kind, holder=holder, enterprise_id=enterprise_id,
                      district_code=district_code, password_hash=password_hash,
@@ -270,7 +271,7 @@ def _card_by_no(session, card_no: str) -> Card:
     card_no = (card_no or "").strip()
     card = session.exec(select(Card).where(Card.card_no == card_no).with_for_update()).first()
     if card is None:
-        raise Refused(f"未找到IC卡 {card_no[:20]}")
+        raise Refused(t("未找到IC卡 %(card_no)s", card_no=card_no[:20]))
     return card
 
 
@@ -287,27 +288,36 @@ def reset_password(*, db: Database, actor: Actor, card_no: str) -> tuple[Result,
             card.session_version += 1
             audit.append(session, actor=actor, action="重置密码", detail=f"IC卡 {card.card_no}")
     except Refused as refused:
-        return Result(False, str(refused)), None
-    return Result(True, f"IC卡 {card_no} 的密码已重置，初始密码只显示这一次"), password
+        return Result(False, refused.args[0]), None
+    return Result(True, t("IC卡 %(card_no)s 的密码已重置，初始密码只显示这一次", card_no=card_no)), password
+
+
+def _now_locked(card_no):
+    return t("IC卡 %(card_no)s 已锁定", card_no=card_no)
+
+
+def _now_unlocked(card_no):
+    return t("IC卡 %(card_no)s 已解锁", card_no=card_no)
 
 
 def set_locked(*, db: Database, actor: Actor, card_no: str, locked: bool) -> Result:
     action = "锁定" if locked else "解锁"
+    done = _now_locked if locked else _now_unlocked
     try:
         _admin_only(actor)
         if actor.card_no == (card_no or "").strip():
-            raise Refused("不能锁定本卡")
+            raise Refused(t("不能锁定本卡"))
         with writing(db) as session:
             card = _card_by_no(session, card_no)
             if card.locked == locked and (locked or not lockout.waiting(card.blocked_until)):
-                raise Refused(f"IC卡 {card.card_no} 已{action}")  # 解锁 also ends a wait after wrong passwords
+                raise Refused(done(card.card_no))  # 解锁 also ends a wait after wrong passwords
             card.locked = locked
             card.failed_attempts, card.blocked_until = 0, None
             card.session_version += 1
             audit.append(session, actor=actor, action=action, detail=f"IC卡 {card.card_no}")
     except Refused as refused:
-        return Result(False, str(refused))
-    return Result(True, f"IC卡 {card_no} 已{action}")
+        return Result(False, refused.args[0])
+    return Result(True, done(card_no))
 
 
 # ── 出口收汇 permission: the legal person asks, the bureau decides (manual §10.1) ──────────────
@@ -315,22 +325,22 @@ def set_locked(*, db: Database, actor: Actor, card_no: str, locked: bool) -> Res
 def request_permission(*, db: Database, actor: Actor, card_no: str) -> Result:  # 申请开通 / 申请延期
     try:
         if actor.kind is not CardKind.LEGAL:
-            raise Refused("只有企业法人卡可以申请开通或延期")
+            raise Refused(t("只有企业法人卡可以申请开通或延期"))
         with writing(db) as session:
             card = _card_by_no(session, card_no)
             if card.enterprise_id != actor.enterprise_id or card.kind != CardKind.OPERATOR:
-                raise Refused(f"未找到IC卡 {card_no[:20]}")
+                raise Refused(t("未找到IC卡 %(card_no)s", card_no=card_no[:20]))
             pending = session.exec(select(PermissionRequest).where(
                 PermissionRequest.card_id == card.id, PermissionRequest.state == RequestState.PENDING)).first()
             if pending:
-                raise Refused("该卡已有待外汇局审批的申请")
+                raise Refused(t("该卡已有待外汇局审批的申请"))
             kind = "开通" if card.permission_expires is None else "延期"
             session.add(PermissionRequest(card_id=card.id, requested_by=actor.card_id, kind=kind,
                                           created_at=clock.now()))
             audit.append(session, actor=actor, action=f"申请{kind}", detail=f"IC卡 {card.card_no}")
     except Refused as refused:
-        return Result(False, str(refused))
-    return Result(True, f"申请{kind}已提交，等待外汇局审批")
+        return Result(False, refused.args[0])
+    return Result(True, t("申请开通已提交，等待外汇局审批") if kind == "开通" else t("申请延期已提交，等待外汇局审批"))
 
 
 MAX_PERMISSION_YEARS = 3  # the bureau grants 出口收汇 for a few years at most, then the card asks again
@@ -349,22 +359,22 @@ def decide_permission(*, db: Database, actor: Actor, request_id, grant: bool, ex
 
     try:
         if actor.kind is not CardKind.BUREAU:
-            raise Refused("本卡无权进行此操作")
+            raise Refused(t("本卡无权进行此操作"))
         until = parse_date(expires) if grant else None
         if grant and (until is None or until <= clock.today()):
-            raise Refused("有效期应为今天以后的日期（YYYYMMDD）")
+            raise Refused(t("有效期应为今天以后的日期（YYYYMMDD）"))
         if grant and until > _years_on(clock.today(), MAX_PERMISSION_YEARS):
-            raise Refused(f"有效期最长 {MAX_PERMISSION_YEARS} 年，"
-                          f"应不晚于 {_years_on(clock.today(), MAX_PERMISSION_YEARS):%Y%m%d}")
+            raise Refused(t("有效期最长 %(years)s 年，应不晚于 %(last)s", years=MAX_PERMISSION_YEARS,
+                            last=_years_on(clock.today(), MAX_PERMISSION_YEARS).strftime("%Y%m%d")))
         if not grant and not (reason or "").strip():
-            raise Refused("请填写拒绝原因")
+            raise Refused(t("请填写拒绝原因"))
         with writing(db) as session:
             key = as_id(request_id)
             request = session.get(PermissionRequest, key, with_for_update=True) if key else None
             if request is None:
-                raise Refused("未找到该申请")
+                raise Refused(t("未找到该申请"))
             if request.state != RequestState.PENDING:
-                raise Refused(f"该申请{RequestState(request.state).label}")
+                raise Refused(t("该申请%(state)s", state=RequestState(request.state).label))
             request.state = RequestState.GRANTED if grant else RequestState.REFUSED
             request.decided_at, request.decided_by = clock.now(), actor.card_id
             request.expires, request.reason = until, (reason or "").strip()[:200] or None
@@ -375,16 +385,16 @@ def decide_permission(*, db: Database, actor: Actor, request_id, grant: bool, ex
                          detail=f"IC卡 {card.card_no} {request.kind}" + (f" 至 {until:%Y-%m-%d}" if grant else
                                                                         f"，原因：{request.reason}"))
     except Refused as refused:
-        return Result(False, str(refused))
-    return Result(True, f"已批准，有效期至 {until:%Y-%m-%d}" if grant else "已拒绝")
+        return Result(False, refused.args[0])
+    return Result(True, t("已批准，有效期至 %(day)s", day=until.strftime("%Y-%m-%d")) if grant else t("已拒绝"))
 
 
 EXPIRING_DAYS = 30
 # 法人卡's own work: which of its operator cards need a 开通 / 延期, or wait for the bureau
-CARD_WATCHES = {"expired": "出口收汇权限已到期的操作员卡",
-                "expiring": f"出口收汇权限 {EXPIRING_DAYS} 天内到期的操作员卡",
-                "unopened": "出口收汇权限未开通的操作员卡",
-                "pending": "申请待外汇局审批的操作员卡"}
+CARD_WATCHES = {"expired": t("出口收汇权限已到期的操作员卡"),
+                "expiring": t("出口收汇权限 %(days)s 天内到期的操作员卡", days=EXPIRING_DAYS),
+                "unopened": t("出口收汇权限未开通的操作员卡"),
+                "pending": t("申请待外汇局审批的操作员卡")}
 
 
 def _pending_request():

@@ -12,6 +12,7 @@ from db import clock
 from db.actor import Actor
 from db.models import AuditEvent, AuditHead, Card, Form
 from db.queries import date_range
+from db.words import t
 
 GENESIS = "0" * 64
 
@@ -92,16 +93,17 @@ def verify(session: Session, chunk: int = 5000) -> Verdict:
         ).all()
         for event in events:
             if event.seq != expected_seq:
-                return Verdict(False, checked, expected_seq, f"第 {expected_seq} 条记录缺失")
+                return Verdict(False, checked, expected_seq, t("第 %(seq)s 条记录缺失", seq=expected_seq))
             if event.prev_hash != prev or digest(prev, event) != event.hash:
-                return Verdict(False, checked, event.seq, f"第 {event.seq} 条记录被改动")
+                return Verdict(False, checked, event.seq, t("第 %(seq)s 条记录被改动", seq=event.seq))
             prev, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
         if len(events) < chunk:
             break
     head = session.get(AuditHead, 1)
     if head is not None and (head.seq != checked or head.hash != prev):
-        return Verdict(False, checked, checked + 1, f"链尾应为第 {head.seq} 条，实际只有 {checked} 条")
-    return Verdict(True, checked, None, f"审计链完整，共 {checked} 条记录")
+        return Verdict(False, checked, checked + 1,
+                       t("链尾应为第 %(seq)s 条，实际只有 %(checked)s 条", seq=head.seq, checked=checked))
+    return Verdict(True, checked, None, t("审计链完整，共 %(checked)s 条记录", checked=checked))
 
 
 # ── 审计: the trail as the data centre reads it ─────────────────────────────────────────────
@@ -125,18 +127,18 @@ def trail(session: Session, *, card_no: str = "", action: str = "", form_number:
     if card_no:
         card_id = session.exec(select(Card.id).where(Card.card_no == card_no[:20])).first()
         if card_id is None:
-            errors["card_no"] = f"未找到IC卡 {card_no[:20]}"
+            errors["card_no"] = t("未找到IC卡 %(card_no)s", card_no=card_no[:20])
         stmt = stmt.where(AuditEvent.card_id == card_id)
     if action:
         stmt = stmt.where(AuditEvent.action == action[:20])
     if form_number:
         if not (form_number.isascii() and form_number.isdigit()):
-            errors["form_number"] = "核销单号只能是数字"
+            errors["form_number"] = t("核销单号只能是数字")
         stmt = stmt.where(AuditEvent.form_id.in_(select(Form.id).where(Form.number == form_number[:12])))
     low = _day_bound(date_from, errors, "date_from", first=True)
     high = _day_bound(date_to, errors, "date_to", first=False)
     if low and high and low >= high:
-        errors["date_to"] = "终止日期不能早于起始日期"
+        errors["date_to"] = t("终止日期不能早于起始日期")
     if errors:
         raise TrailFilterError(errors)
     if low:
@@ -153,7 +155,7 @@ def _day_bound(text: str, errors: dict, name: str, *, first: bool):
         return None
     days = date_range(text.replace("-", ""))
     if days is None:
-        errors[name] = f"“{text[:20]}”不是日期（YYYYMMDD）"
+        errors[name] = t("“%(text)s”不是日期（YYYYMMDD）", text=text[:20])
         return None
     if first and days[0].year == 1:
         return None  # from the first day there is: no bound (and none that China time could not hold)

@@ -17,6 +17,7 @@ from db.models import (
 )
 from db.queries import bounded_count, within
 from db.rules import Action, Policy
+from db.words import t
 
 LATEST = 8
 
@@ -24,7 +25,7 @@ LATEST = 8
 @dataclass
 class Count:
     key: str  # which list it links to (the blueprint maps keys to screens)
-    label: str
+    label: str  # a db.words.Text, shown with |tr
     n: int
     exact: bool = True
 
@@ -68,10 +69,10 @@ def watches(actor: Actor, settings: Policy) -> list[Watch]:
 
 def _operator(actor, settings) -> list[Watch]:
     return [
-        Watch("register", "可备案的核销单", lists.candidates(actor, Action.REGISTER, settings)),
-        Watch("revoking", "撤销备案待海关确认", lists.revoking(actor)),
-        Watch("submit", "可交单的核销单", lists.candidates(actor, Action.SUBMIT, settings)),
-        Watch("unreceived", f"交单超过 {settings.receive_alert_days} 天外汇局未接收",
+        Watch("register", t("可备案的核销单"), lists.candidates(actor, Action.REGISTER, settings)),
+        Watch("revoking", t("撤销备案待海关确认"), lists.revoking(actor)),
+        Watch("submit", t("可交单的核销单"), lists.candidates(actor, Action.SUBMIT, settings)),
+        Watch("unreceived", t("交单超过 %(days)s 天外汇局未接收", days=settings.receive_alert_days),
               lists.unreceived(actor, settings)),
         *_deadlines(actor, settings),
     ]
@@ -79,8 +80,8 @@ def _operator(actor, settings) -> list[Watch]:
 
 def deadline_labels(settings) -> tuple[str, str]:
     warn = settings.deadline_warning_days
-    return (f"备案 {warn} 天内到期（{settings.use_period_days} 天使用期）",
-            f"交单 {warn} 天内到期（出口后 {settings.submit_period_days} 天）")
+    return (t("备案 %(warn)s 天内到期（%(days)s 天使用期）", warn=warn, days=settings.use_period_days),
+            t("交单 %(warn)s 天内到期（出口后 %(days)s 天）", warn=warn, days=settings.submit_period_days))
 
 
 def _deadlines(actor, settings) -> list[Watch]:
@@ -100,12 +101,12 @@ def _legal(actor, settings) -> list[Watch]:
 
 def _bureau(actor, settings) -> list[Watch]:
     return [
-        Watch("applications", "待发放的核销单申请", applications.pending_applications()),
-        Watch("permissions", "待审批的权限申请", applications.pending_permissions()),
-        Watch("receipts", "待接收的交单", lists.candidates(actor, Action.RECEIVE, settings)),
-        Watch("unreceived", f"交单超过 {settings.receive_alert_days} 天未接收",
+        Watch("applications", t("待发放的核销单申请"), applications.pending_applications()),
+        Watch("permissions", t("待审批的权限申请"), applications.pending_permissions()),
+        Watch("receipts", t("待接收的交单"), lists.candidates(actor, Action.RECEIVE, settings)),
+        Watch("unreceived", t("交单超过 %(days)s 天未接收", days=settings.receive_alert_days),
               lists.unreceived(actor, settings)),
-        Watch("write_offs", "已接收待核销", lists.candidates(actor, Action.WRITE_OFF, settings)),
+        Watch("write_offs", t("已接收待核销"), lists.candidates(actor, Action.WRITE_OFF, settings)),
         # the very lists the bureau's 即将到期 screens show (db.deadlines), soonest first
         Watch("use_deadline", deadline_labels(settings)[0], deadlines.use_ending(actor, settings).stmt,
               deadline=True),
@@ -116,20 +117,20 @@ def _bureau(actor, settings) -> list[Watch]:
 
 def _customs(actor, settings) -> list[Watch]:
     return [
-        Watch("registered", "已备案未使用的核销单", lists.registered(actor)),
-        Watch("revocations", "撤销备案待确认", lists.candidates(actor, Action.CONFIRM_REVOKE, settings)),
-        Watch("to_release", "待放行的报关单", lists.declarations_in(actor, lists.TO_RELEASE)),
-        Watch("to_close", "待结关的报关单", lists.declarations_in(actor, lists.TO_CLOSE)),
-        Watch("to_slip", "待签发结汇联", lists.declarations_in(actor, lists.TO_SLIP)),
-        Watch("supplement", "货物已放行待补验", lists.candidates(actor, Action.SUPPLEMENT, settings)),
+        Watch("registered", t("已备案未使用的核销单"), lists.registered(actor)),
+        Watch("revocations", t("撤销备案待确认"), lists.candidates(actor, Action.CONFIRM_REVOKE, settings)),
+        Watch("to_release", t("待放行的报关单"), lists.declarations_in(actor, lists.TO_RELEASE)),
+        Watch("to_close", t("待结关的报关单"), lists.declarations_in(actor, lists.TO_CLOSE)),
+        Watch("to_slip", t("待签发结汇联"), lists.declarations_in(actor, lists.TO_SLIP)),
+        Watch("supplement", t("货物已放行待补验"), lists.candidates(actor, Action.SUPPLEMENT, settings)),
         *_deadlines(actor, settings)[:1],
     ]
 
 
 def _admin(actor, settings) -> list[Watch]:
     return [
-        Watch("locked", "已锁定的IC卡", select(Card).where(lockout.held())),
-        Watch("must_change", "尚未修改初始密码的IC卡", select(Card).where(Card.must_change_password.is_(True))),
+        Watch("locked", t("已锁定的IC卡"), select(Card).where(lockout.held())),
+        Watch("must_change", t("尚未修改初始密码的IC卡"), select(Card).where(Card.must_change_password.is_(True))),
     ]
 
 

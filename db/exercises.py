@@ -9,6 +9,7 @@ from sqlmodel import Session, func, select
 from db import clock, seed
 from db.engine import Database
 from db.models import AuditEvent, Card, Enterprise, QueryLog
+from db.words import t
 
 KEEP_QUERIES = 50  # the query log keeps each card's newest runs only
 
@@ -16,24 +17,25 @@ KEEP_QUERIES = 50  # the query log keeps each card's newest runs only
 @dataclass(frozen=True)
 class Task:
     key: str
-    label: str
+    label: str  # a screen word (db.words.Text): the task as the trainee reads it
     endpoint: str  # the screen where it is done
     help: str  # its section of the manual
 
 
 TASKS = [
-    Task("apply", "核销单申请：申请 5 份核销单", "enterprise.apply", "4"),
-    Task("register", "口岸备案：将一份核销单备案到 5700 拱北关区", "enterprise.register_list", "5.1"),
-    Task("batch_register", "批量备案：一次备案 3 份核销单", "enterprise.batch_register", "5.2"),
-    Task("revoke", "撤销备案：申请撤销一份核销单的备案", "enterprise.revoke_list", "6"),
-    Task("submit", "企业交单：交一份核销单", "enterprise.submit_list", "7.1"),
-    Task("batch_submit", "批量交单：一次交 2 份以上核销单", "enterprise.batch_submit", "7.2"),
-    Task("lost", "核销单挂失：挂失一份核销单", "enterprise.lost", "8"),
-    Task("query_number", "指定核销单查询：组合查询“核销单号”“等于”", "query.search", "9.1"),
-    Task("query_issued_on", "以发单日期查询：组合查询“发单日期”“以……开始”", "query.search", "9.2"),
-    Task("wrong_port", "常见问题 10.2 备错口岸：撤销备案、海关确认后重新备案", "enterprise.revoke_list", "10.2"),
-    Task("cannot_submit", "常见问题 10.3 核销单无法交单：通过组合查询确定核销单的海关使用状态", "query.search", "10.3"),
-    Task("not_received", "常见问题 10.4 已交单但外汇管理局无数据：组合查询核销单的交单状态", "query.search", "10.4"),
+    Task("apply", t("核销单申请：申请 5 份核销单"), "enterprise.apply", "4"),
+    Task("register", t("口岸备案：将一份核销单备案到 5700 拱北关区"), "enterprise.register_list", "5.1"),
+    Task("batch_register", t("批量备案：一次备案 3 份核销单"), "enterprise.batch_register", "5.2"),
+    Task("revoke", t("撤销备案：申请撤销一份核销单的备案"), "enterprise.revoke_list", "6"),
+    Task("submit", t("企业交单：交一份核销单"), "enterprise.submit_list", "7.1"),
+    Task("batch_submit", t("批量交单：一次交 2 份以上核销单"), "enterprise.batch_submit", "7.2"),
+    Task("lost", t("核销单挂失：挂失一份核销单"), "enterprise.lost", "8"),
+    Task("query_number", t("指定核销单查询：组合查询“核销单号”“等于”"), "query.search", "9.1"),
+    Task("query_issued_on", t("以发单日期查询：组合查询“发单日期”“以……开始”"), "query.search", "9.2"),
+    Task("wrong_port", t("常见问题 10.2 备错口岸：撤销备案、海关确认后重新备案"), "enterprise.revoke_list", "10.2"),
+    Task("cannot_submit", t("常见问题 10.3 核销单无法交单：通过组合查询确定核销单的海关使用状态"), "query.search",
+         "10.3"),
+    Task("not_received", t("常见问题 10.4 已交单但外汇管理局无数据：组合查询核销单的交单状态"), "query.search", "10.4"),
 ]
 
 # 组合查询 tasks: the business and the condition (查询项目:operator, or 查询项目 with any operator)

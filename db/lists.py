@@ -12,6 +12,7 @@ from db.actor import Actor
 from db.models import Declaration, DeclarationStatus, Enterprise, Form, FormState
 from db.queries import PAGE_SIZE, Condition, Page, QueryError, declaration_select, form_select, within
 from db.rules import RULES, Action, number_message, valid_number, why_not
+from db.words import t
 
 
 def _declared(*conditions):
@@ -51,12 +52,12 @@ def number_range(start: str, count: str, settings) -> tuple[str, str]:
     start, count = (start or "").strip(), (count or "").strip()
     limit = settings.max_apply_quantity
     if not valid_number(start, settings):
-        raise QueryError([], "核销单起始号：" + number_message(settings))
+        raise QueryError([], t("核销单起始号：%(why)s", why=number_message(settings)))
     if not (count.isascii() and count.isdigit()) or not 1 <= int(count) <= limit:
-        raise QueryError([], f"核销单份数应为 1 至 {limit} 之间的整数")
+        raise QueryError([], t("核销单份数应为 1 至 %(limit)s 之间的整数", limit=limit))
     last = int(start) + int(count) - 1
     if last >= 10 ** settings.form_number_width:
-        raise QueryError([], "核销单终止号超出核销单号的位数")
+        raise QueryError([], t("核销单终止号超出核销单号的位数"))
     return start, f"{last:0{settings.form_number_width}d}"
 
 
@@ -101,7 +102,7 @@ def why_missing(session: Session, actor: Actor, action, number: str, settings) -
     yours read the same), else the rule's reason."""
     check = check_range(session, actor, action, number, number, settings)
     if check.missing:
-        return f"未找到核销单 {number}"
+        return t("未找到核销单 %(number)s", number=number)
     return check.refused[0][1] if check.refused else ""
 
 
@@ -211,10 +212,13 @@ def why_not_in(session: Session, actor: Actor, action, number: str, settings, li
     the rule's reason: `why_missing`), or, when the action could be taken, the form's status."""
     reason = why_missing(session, actor, action, number, settings)
     if reason:
-        return reason if reason.startswith("未找到") else f"核销单 {number}：{reason}"
+        if reason.startswith("未找到"):
+            return reason
+        return t("核销单 %(number)s：%(reason)s", number=number, reason=reason)
     detail = details.load(session, actor, number, settings)
     state = FormState(detail.form.state).label
-    return f"核销单 {number}（{detail.status['海关使用状态']}，{state}）不在{list_name}中"
+    return t("核销单 %(number)s（%(use)s，%(state)s）不在%(list)s中", number=number, use=detail.status["海关使用状态"],
+             state=state, list=list_name)
 
 
 def _status(label: str, slip: str | None = None) -> tuple:

@@ -4,6 +4,8 @@ import json
 from functools import cache
 from pathlib import Path
 
+from db.words import t
+
 MANUAL = Path(__file__).parent / "data" / "manual.json"
 
 # screen (endpoint) → its section. A new screen needs a line here (tests/test_help.py checks the URL map).
@@ -41,6 +43,33 @@ FAQ = {
     "query.search": ["10.2", "10.3", "10.4"], "query.form": ["10.3", "10.4"], "forms.show": ["10.3", "10.4"],
     "bureau.receipts": ["10.4"], "bureau.unreceived": ["10.4"], "customs.supplements": ["10.3"],
     "customs.revocations": ["10.2"], "customs.to_slip": ["10.3"], "customs.slipped": ["10.3"],
+}
+
+
+# the sections' titles, the manual's words, as headings a screen in English shows translated (the text
+# under them stays the manual's own)
+TITLES = {
+    "1": t("系统简介"),
+    "2": t("业务流程"),
+    "3": t("登录操作"),
+    "4": t("核销单申请"),
+    "5": t("口岸备案"),
+    "5.1": t("口岸备案"),
+    "5.2": t("批量备案"),
+    "6": t("撤销备案"),
+    "7": t("企业交单"),
+    "7.1": t("企业交单"),
+    "7.2": t("批量交单"),
+    "8": t("核销单挂失"),
+    "9": t("组合查询"),
+    "9.1": t("指定核销单查询"),
+    "9.2": t("以发单日期查询"),
+    "10": t("常见问题解答"),
+    "10.1": t("无出口收汇系统权限"),
+    "10.2": t("备错口岸"),
+    "10.3": t("核销单无法交单"),
+    "10.4": t("核销单已交单，但外汇管理局无数据无法核销"),
+    "10.5": t("核销单无法进行口岸备案操作"),
 }
 
 

@@ -3,12 +3,14 @@ one of the common passwords in db/data/common_passwords.txt (sources in common_p
 from functools import cache
 from pathlib import Path
 
+from db.words import t
+
 LIST = Path(__file__).parent / "data" / "common_passwords.txt"
-BLANK = "新密码不能只有空格"
-REPEATED = "新密码不能是同一字符或同一段字符的重复（如 11111111、abcabcabc）"
-COMMON = "新密码过于常见，容易被猜中，请另选一个"
-RUN = "新密码不能是连续的数字或字母（如 12345678、abcdefgh）"
-CARD_NO = "新密码不能包含IC卡号"
+BLANK = t("新密码不能只有空格")
+REPEATED = t("新密码不能是同一字符或同一段字符的重复（如 11111111、abcabcabc）")
+COMMON = t("新密码过于常见，容易被猜中，请另选一个")
+RUN = t("新密码不能是连续的数字或字母（如 12345678、abcdefgh）")
+CARD_NO = t("新密码不能包含IC卡号")
 
 
 @cache

@@ -13,6 +13,7 @@ from db.codes import in_span
 from db.models import CardKind as K
 from db.models import Declaration, DeclarationStatus, Form
 from db.models import FormState as S
+from db.words import t
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,31 @@ class Action(StrEnum):
     BUREAU_LOST = "挂失"
     CANCEL = "注销"
 
+    @property
+    def word(self):
+        """The action's name on a screen (the value is the manual's label, kept as the audit trail's)."""
+        return ACTION_WORDS[self]
+
+
+ACTION_WORDS = {  # an action's name on a screen, in the screen's language
+    Action.REGISTER: t("口岸备案"),
+    Action.REVOKE: t("撤销备案"),
+    Action.CONFIRM_REVOKE: t("确认撤销"),
+    Action.REJECT_REVOKE: t("驳回撤销"),
+    Action.VERIFY: t("验核"),
+    Action.RELEASE: t("放行"),
+    Action.CLOSE: t("结关"),
+    Action.ISSUE_SLIP: t("签发结汇联"),
+    Action.REISSUE_SLIP: t("重签结汇联"),
+    Action.SUPPLEMENT: t("补验"),
+    Action.SUBMIT: t("交单"),
+    Action.RECEIVE: t("接收"),
+    Action.WRITE_OFF: t("核销"),
+    Action.ENTERPRISE_LOST: t("核销单挂失"),
+    Action.BUREAU_LOST: t("挂失"),
+    Action.CANCEL: t("注销"),
+}
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -71,66 +97,66 @@ def _rule(kinds, sources, target, success):
 
 
 RULES: dict[Action, Rule] = {
-    Action.REGISTER: _rule({K.OPERATOR}, {S.ISSUED}, S.REGISTERED, "设置成功"),
-    Action.REVOKE: _rule({K.OPERATOR}, {S.REGISTERED}, S.REVOKING, "撤销备案申请成功"),
-    Action.CONFIRM_REVOKE: _rule({K.CUSTOMS}, {S.REVOKING}, S.ISSUED, "确认撤销成功"),
-    Action.REJECT_REVOKE: _rule({K.CUSTOMS}, {S.REVOKING}, S.REGISTERED, "已驳回撤销"),
-    Action.VERIFY: _rule({K.CUSTOMS}, {S.REGISTERED}, S.USED, "验核成功"),
-    Action.RELEASE: _rule({K.CUSTOMS}, {S.USED}, None, "放行成功"),
-    Action.CLOSE: _rule({K.CUSTOMS}, {S.USED}, None, "结关成功"),
-    Action.ISSUE_SLIP: _rule({K.CUSTOMS}, {S.USED}, None, "签发结汇联成功"),
-    Action.REISSUE_SLIP: _rule({K.CUSTOMS}, {S.USED}, None, "重签结汇联成功"),
-    Action.SUPPLEMENT: _rule({K.CUSTOMS}, {S.REGISTERED}, S.USED, "补验成功"),
-    Action.SUBMIT: _rule({K.OPERATOR}, {S.USED}, S.SUBMITTED, "交单成功"),
-    Action.RECEIVE: _rule({K.BUREAU}, {S.SUBMITTED}, None, "接收成功"),
-    Action.WRITE_OFF: _rule({K.BUREAU}, {S.SUBMITTED}, S.WRITTEN_OFF, "核销成功"),
-    Action.ENTERPRISE_LOST: _rule({K.OPERATOR}, {S.ISSUED, S.REGISTERED}, S.LOST, "挂失成功"),
+    Action.REGISTER: _rule({K.OPERATOR}, {S.ISSUED}, S.REGISTERED, t("设置成功")),
+    Action.REVOKE: _rule({K.OPERATOR}, {S.REGISTERED}, S.REVOKING, t("撤销备案申请成功")),
+    Action.CONFIRM_REVOKE: _rule({K.CUSTOMS}, {S.REVOKING}, S.ISSUED, t("确认撤销成功")),
+    Action.REJECT_REVOKE: _rule({K.CUSTOMS}, {S.REVOKING}, S.REGISTERED, t("已驳回撤销")),
+    Action.VERIFY: _rule({K.CUSTOMS}, {S.REGISTERED}, S.USED, t("验核成功")),
+    Action.RELEASE: _rule({K.CUSTOMS}, {S.USED}, None, t("放行成功")),
+    Action.CLOSE: _rule({K.CUSTOMS}, {S.USED}, None, t("结关成功")),
+    Action.ISSUE_SLIP: _rule({K.CUSTOMS}, {S.USED}, None, t("签发结汇联成功")),
+    Action.REISSUE_SLIP: _rule({K.CUSTOMS}, {S.USED}, None, t("重签结汇联成功")),
+    Action.SUPPLEMENT: _rule({K.CUSTOMS}, {S.REGISTERED}, S.USED, t("补验成功")),
+    Action.SUBMIT: _rule({K.OPERATOR}, {S.USED}, S.SUBMITTED, t("交单成功")),
+    Action.RECEIVE: _rule({K.BUREAU}, {S.SUBMITTED}, None, t("接收成功")),
+    Action.WRITE_OFF: _rule({K.BUREAU}, {S.SUBMITTED}, S.WRITTEN_OFF, t("核销成功")),
+    Action.ENTERPRISE_LOST: _rule({K.OPERATOR}, {S.ISSUED, S.REGISTERED}, S.LOST, t("挂失成功")),
     Action.BUREAU_LOST: _rule(
-        {K.BUREAU}, {S.ISSUED, S.REGISTERED, S.REVOKING, S.USED, S.SUBMITTED}, S.LOST, "挂失成功"
+        {K.BUREAU}, {S.ISSUED, S.REGISTERED, S.REVOKING, S.USED, S.SUBMITTED}, S.LOST, t("挂失成功")
     ),
-    Action.CANCEL: _rule({K.BUREAU}, {S.ISSUED, S.REGISTERED, S.USED}, S.CANCELLED, "注销成功"),
+    Action.CANCEL: _rule({K.BUREAU}, {S.ISSUED, S.REGISTERED, S.USED}, S.CANCELLED, t("注销成功")),
 }
 
-NO_RIGHT = "本卡无权进行此操作"
-NO_PERMISSION = "本卡没有出口收汇权限或权限已过期，请使用法人卡向外汇局申请开通或延期"
-CHANGED = "该核销单的状态已被他人改变，请重新查找后再操作"
+NO_RIGHT = t("本卡无权进行此操作")
+NO_PERMISSION = t("本卡没有出口收汇权限或权限已过期，请使用法人卡向外汇局申请开通或延期")
+CHANGED = t("该核销单的状态已被他人改变，请重新查找后再操作")
 # §10.3 case 2, in the manual's words: 已用 and 结关, but no 结汇联 reached the system
-SLIP_ADVICE = "请拨打 010-65195656 热线，如热线查询内网无数据，请用户与申报海关联系重新签发报关单结汇联（白联）"
+SLIP_ADVICE = t("请拨打 010-65195656 热线，如热线查询内网无数据，请用户与申报海关联系重新签发报关单结汇联（白联）")
 
 _USED = {S.USED, S.SUBMITTED, S.WRITTEN_OFF}
 
 # Why a form in a given state cannot take an action, where the manual has something specific to say.
 _STATE_MESSAGES: dict[Action, dict[S, str]] = {
     Action.REGISTER: {
-        S.REGISTERED: "该核销单已备案，如需更改口岸请先撤销备案",
-        S.REVOKING: "该核销单撤销备案待海关确认，确认后可重新备案",
-        **{s: "海关使用状态为已用，不能备案" for s in _USED},
+        S.REGISTERED: t("该核销单已备案，如需更改口岸请先撤销备案"),
+        S.REVOKING: t("该核销单撤销备案待海关确认，确认后可重新备案"),
+        **{s: t("海关使用状态为已用，不能备案") for s in _USED},
     },
     Action.REVOKE: {
-        S.ISSUED: "该核销单未备案，无需撤销",
-        S.REVOKING: "该核销单已申请撤销备案，等待海关确认",
-        **{s: "海关使用状态为已用，不能撤销备案" for s in _USED},
+        S.ISSUED: t("该核销单未备案，无需撤销"),
+        S.REVOKING: t("该核销单已申请撤销备案，等待海关确认"),
+        **{s: t("海关使用状态为已用，不能撤销备案") for s in _USED},
     },
     Action.SUBMIT: {
-        S.ISSUED: "该核销单未备案，不能交单",
-        S.REGISTERED: "海关使用状态为未用，出口报关验核后方可交单",
-        S.REVOKING: "该核销单正在撤销备案，不能交单",
-        S.SUBMITTED: "该核销单已交单",
+        S.ISSUED: t("该核销单未备案，不能交单"),
+        S.REGISTERED: t("海关使用状态为未用，出口报关验核后方可交单"),
+        S.REVOKING: t("该核销单正在撤销备案，不能交单"),
+        S.SUBMITTED: t("该核销单已交单"),
     },
     Action.ENTERPRISE_LOST: {
-        S.REVOKING: "该核销单撤销备案待海关确认，不能挂失",
-        **{s: "海关使用状态为已用，不能挂失，请联系外汇局" for s in _USED},
+        S.REVOKING: t("该核销单撤销备案待海关确认，不能挂失"),
+        **{s: t("海关使用状态为已用，不能挂失，请联系外汇局") for s in _USED},
     },
     Action.VERIFY: {
-        S.ISSUED: "该核销单未备案，不能验核",
-        S.REVOKING: "该核销单正在撤销备案，不能验核",
-        **{s: "海关使用状态为已用，不能重复验核" for s in _USED},
+        S.ISSUED: t("该核销单未备案，不能验核"),
+        S.REVOKING: t("该核销单正在撤销备案，不能验核"),
+        **{s: t("海关使用状态为已用，不能重复验核") for s in _USED},
     },
-    Action.WRITE_OFF: {S.USED: "该核销单尚未交单，不能核销"},
-    Action.RECEIVE: {S.USED: "该核销单尚未交单"},
+    Action.WRITE_OFF: {S.USED: t("该核销单尚未交单，不能核销")},
+    Action.RECEIVE: {S.USED: t("该核销单尚未交单")},
 }
 
-_FINAL_MESSAGES = {S.LOST: "该核销单已挂失", S.CANCELLED: "该核销单已注销", S.WRITTEN_OFF: "该核销单已核销"}
+_FINAL_MESSAGES = {S.LOST: t("该核销单已挂失"), S.CANCELLED: t("该核销单已注销"), S.WRITTEN_OFF: t("该核销单已核销")}
 
 
 def state_refusal(action: Action, form: Form) -> str:
@@ -141,8 +167,8 @@ def state_refusal(action: Action, form: Form) -> str:
     if state in _FINAL_MESSAGES:
         return _FINAL_MESSAGES[state]
     if action in (Action.CONFIRM_REVOKE, Action.REJECT_REVOKE):
-        return "该核销单不在撤销中"
-    return f"核销单状态为{state.label}，不能{action}"
+        return t("该核销单不在撤销中")
+    return t("核销单状态为%(state)s，不能%(action)s", state=state.label, action=action.word)
 
 
 def actor_refusal(action: Action, actor: Actor) -> str | None:
@@ -160,10 +186,11 @@ def why_not(action: Action, actor: Actor, form: Form, declaration: Declaration |
     if refusal:
         return refusal
     if action in _CUSTOMS_ON_DECLARATION and declaration_elsewhere(actor, declaration):
-        return f"该核销单的出口报关单 {declaration.number} 不属于本关区，不能{action}"
+        return t("该核销单的出口报关单 %(number)s 不属于本关区，不能%(action)s", number=declaration.number,
+                 action=action.word)
     if S(form.state) not in RULES[action].sources:
         if action is Action.SUBMIT and awaits_supplement(form, declaration):
-            return "海关使用状态为未用，货物已放行的请联系海关补验"
+            return t("海关使用状态为未用，货物已放行的请联系海关补验")
         return state_refusal(action, form)
     return _extra_refusal(action, form, declaration, settings, today or clock.today())
 
@@ -177,9 +204,9 @@ _CUSTOMS_ON_DECLARATION = {Action.CONFIRM_REVOKE, Action.REJECT_REVOKE, Action.R
                            Action.ISSUE_SLIP, Action.REISSUE_SLIP, Action.SUPPLEMENT}
 # A form with a declaration on it stays at its port: the declaration belongs to that 关区 (§10.3).
 _NOT_WITH_DECLARATION = {
-    Action.REVOKE: "该核销单已有出口报关单，不能撤销备案，货物已放行的请联系海关补验",
-    Action.CONFIRM_REVOKE: "该核销单已有出口报关单，不能确认撤销，请驳回撤销",
-    Action.REGISTER: "该核销单已有出口报关单，不能备案",
+    Action.REVOKE: t("该核销单已有出口报关单，不能撤销备案，货物已放行的请联系海关补验"),
+    Action.CONFIRM_REVOKE: t("该核销单已有出口报关单，不能确认撤销，请驳回撤销"),
+    Action.REGISTER: t("该核销单已有出口报关单，不能备案"),
 }
 
 
@@ -196,29 +223,29 @@ def _extra_refusal(action, form, decl, settings, today) -> str | None:
         return _verify_refusal(form, decl, settings, today)
     elif action is Action.SUPPLEMENT:
         if not awaits_supplement(form, decl):
-            return "该核销单没有已放行待补验的出口报关单"
+            return t("该核销单没有已放行待补验的出口报关单")
     elif action in (Action.RELEASE, Action.CLOSE, Action.ISSUE_SLIP, Action.REISSUE_SLIP):
         return _declaration_refusal(action, status, decl)
     elif action is Action.SUBMIT:
         return _submit_refusal(status, decl)
     elif action is Action.RECEIVE and form.received_at is not None:
-        return "该交单已接收"
+        return t("该交单已接收")
     elif action is Action.WRITE_OFF and form.received_at is None:
-        return "外汇局尚未接收该交单，不能核销"
+        return t("外汇局尚未接收该交单，不能核销")
     return None
 
 
 def _verify_refusal(form, decl, settings, today) -> str | None:
     if decl is not None:
-        return "该核销单已有出口报关单，货物已放行的请补验"
+        return t("该核销单已有出口报关单，货物已放行的请补验")
     if use_deadline(form, settings) < today:
-        return f"该核销单备案已超过 {settings.use_period_days} 天使用期限，不能验核"
+        return t("该核销单备案已超过 %(days)s 天使用期限，不能验核", days=settings.use_period_days)
     return None
 
 
 def _submit_refusal(status, decl) -> str | None:
     if status is not DeclarationStatus.CLOSED:
-        return "出口报关单尚未结关，不能交单"
+        return t("出口报关单尚未结关，不能交单")
     if not decl.fx_slip_issued:
         return SLIP_ADVICE
     return None
@@ -238,13 +265,13 @@ def _declaration_refusal(action, status, decl) -> str | None:
         Action.REISSUE_SLIP: DeclarationStatus.CLOSED,
     }[action]
     if decl is None:
-        return "该核销单没有出口报关单"
+        return t("该核销单没有出口报关单")
     if status is not needs:
-        return f"出口报关单状态为{status.label}，不能{action}"
+        return t("出口报关单状态为%(status)s，不能%(action)s", status=status.label, action=action.word)
     if action is Action.ISSUE_SLIP and decl.fx_slip_issued:
-        return "结汇联已签发，如需重新签发请用重签结汇联"
+        return t("结汇联已签发，如需重新签发请用重签结汇联")
     if action is Action.REISSUE_SLIP and not decl.fx_slip_issued:
-        return "结汇联尚未签发，请用签发结汇联"
+        return t("结汇联尚未签发，请用签发结汇联")
     return None
 
 
@@ -292,4 +319,4 @@ def valid_number(number: str, settings: Policy) -> bool:
 
 
 def number_message(settings: Policy) -> str:
-    return f"核销单号应为 {settings.form_number_width} 位数字"
+    return t("核销单号应为 %(width)s 位数字", width=settings.form_number_width)

@@ -23,6 +23,9 @@ class Result:
 class Refused(Exception):
     """A guard said no: the row's savepoint is rolled back and the message goes to the screen."""
 
+    def __str__(self) -> str:  # the message as given: a db.words.Text stays one (its English is kept)
+        return self.args[0] if self.args else ""
+
 
 def as_id(value) -> int | None:
     """A row id from user input, or None: digits only, within the id column's range."""

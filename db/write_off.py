@@ -8,9 +8,10 @@ from decimal import Decimal
 from db import declarations
 from db.models import Declaration
 from db.transaction import Refused
+from db.words import Text, t
 
-AMOUNT_MESSAGE = "收汇金额应为大于 0 的数字，最多 2 位小数，不能超过 99,999,999,999,999"
-DATE_MESSAGE = "收汇日期应为 YYYYMMDD 格式的日期"
+AMOUNT_MESSAGE = t("收汇金额应为大于 0 的数字，最多 2 位小数，不能超过 99,999,999,999,999")
+DATE_MESSAGE = t("收汇日期应为 YYYYMMDD 格式的日期")
 MAX_REASON = 200
 
 
@@ -22,10 +23,13 @@ class Collection:
     day: date
     reason: str = ""
 
-    def describe(self, currency: str) -> str:
-        """The audit trail's words (and the confirmation's)."""
-        text = f"收汇金额 {currency} {self.amount:,.2f}，收汇日期 {self.day:%Y-%m-%d}"
-        return f"{text}，差额原因：{self.reason}" if self.reason else text
+    def describe(self, currency: str) -> Text:
+        """The audit trail's words (and the confirmation's, translated there: the trail keeps the Chinese)."""
+        values = {"currency": currency, "amount": format(self.amount, ",.2f"), "day": self.day.strftime("%Y-%m-%d")}
+        if self.reason:
+            return t("收汇金额 %(currency)s %(amount)s，收汇日期 %(day)s，差额原因：%(reason)s",
+                     reason=self.reason, **values)
+        return t("收汇金额 %(currency)s %(amount)s，收汇日期 %(day)s", **values)
 
 
 def difference(amount: Decimal, total: Decimal | None) -> Decimal | None:
@@ -51,12 +55,14 @@ def check(decl: Declaration | None, amount: str, collected_on: str, reason: str,
     if day is None:
         raise Refused(DATE_MESSAGE)
     if day > today:
-        raise Refused("收汇日期不能晚于今天")
+        raise Refused(t("收汇日期不能晚于今天"))
     if decl is not None and day < decl.exported_on:
-        raise Refused(f"收汇日期不能早于出口日期 {decl.exported_on:%Y-%m-%d}")
+        raise Refused(t("收汇日期不能早于出口日期 %(day)s", day=decl.exported_on.strftime("%Y-%m-%d")))
     reason = " ".join((reason or "").split())[:MAX_REASON]
     total = decl.total if decl is not None else None
     if not reason and beyond_tolerance(value, total, tolerance):
-        raise Refused(f"收汇金额与报关单总价 {currency} {total:,.2f} 相差 {difference(value, total):.2f}%，"
-                      f"超过 {Decimal(str(tolerance)).normalize():f}%，请填写差额原因")
+        raise Refused(t("收汇金额与报关单总价 %(currency)s %(total)s 相差 %(gap)s%%，"
+                        "超过 %(tolerance)s%%，请填写差额原因",
+                        currency=currency, total=format(total, ",.2f"), gap=format(difference(value, total), ".2f"),
+                        tolerance=format(Decimal(str(tolerance)).normalize(), "f")))
     return Collection(value, day, reason)

@@ -48,6 +48,7 @@ GET_ANSWERS = {
     "auth.login": (302, "a card that is logged in is sent on to its menu"),
     "enterprise.port": (422, "the 使用口岸 lookup without a code asks for one"),
 }
+HEADER_FORMS = re.compile(r'<form class="(?:language|logout)".*?</form>', re.S)  # every page's; not the route's
 FIELD = re.compile(r'<(input|select|textarea|button)\b[^>]*\bname="([^"]+)"(?:[^>]*\bvalue="([^"]*)")?', re.S)
 
 
@@ -224,7 +225,8 @@ def _forms_against(world, client, t, page_url):
     button the page has (and one with none)."""
     fields, buttons = {}, set()
     page = client.get(page_url) if page_url else None
-    for tag, name, value in FIELD.findall(text(page)) if page and page.status_code == 200 else []:
+    screen = HEADER_FORMS.sub("", text(page)) if page and page.status_code == 200 else ""
+    for tag, name, value in FIELD.findall(screen):
         if tag == "button":
             buttons.add(name)
         elif name != "csrf_token":

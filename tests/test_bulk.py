@@ -1,9 +1,11 @@
 """Scale data in batches: each batch one transaction with its tally and audit event, so the tally
 always agrees with the forms, and other writers can interleave between batches."""
+import random
+
 import pytest
 from sqlmodel import func, select
 
-from db import audit, bulk
+from db import audit, bulk, clock
 from db.models import AuditEvent, Form, FormTally
 
 
@@ -76,3 +78,53 @@ def test_a_small_load_into_a_full_database_keeps_its_indexes(db, monkeypatch):
                                              real(session, *a)))
     bulk.add_forms(db, 100, seed=3)
     assert seen == [len(before)]
+
+
+def test_rows_made_in_a_second_process_commit_the_same_way(db, monkeypatch):
+    """A large load makes its rows in a forked process while this one writes them: the batches, their
+    tally and audit events, and the numbering are as when the rows are made here."""
+    monkeypatch.setattr(bulk, "PARALLEL", 1)
+    monkeypatch.setattr(bulk, "BATCH", 1000)
+    monkeypatch.setattr(bulk, "CHUNK", 300)
+    monkeypatch.setattr(bulk.os, "cpu_count", lambda: 2)
+    sources = []
+    real = bulk._add_batch
+    monkeypatch.setattr(bulk, "_add_batch", lambda session, db_, source, *a: (sources.append(type(source)),
+                                                                               real(session, db_, source, *a)))
+    with db.session() as session:
+        before = session.exec(select(func.count()).select_from(Form)).one()
+    bulk.add_forms(db, 2500)
+    with db.session() as session:
+        forms = session.exec(select(func.count()).select_from(Form)).one() - before
+        numbers = session.exec(select(Form.number)).all()
+        assert audit.verify(session).ok
+    assert forms == 2500 and len(numbers) == len(set(numbers))
+    assert sources == [bulk._Forked] * 3
+
+
+def test_a_writer_between_batches_sends_the_load_back_to_rows_made_here(db, monkeypatch):
+    """Rows made ahead assume the ids and numbers as the load began: when another writer moved them
+    between batches, the second process stops and the rest is made from what the database holds."""
+    monkeypatch.setattr(bulk, "PARALLEL", 1)
+    monkeypatch.setattr(bulk, "BATCH", 1000)
+    monkeypatch.setattr(bulk.os, "cpu_count", lambda: 2)
+    real, calls = bulk._add_batch, []
+
+    def interleaved(session, *args):
+        calls.append(1)
+        if len(calls) == 2:  # as if an application's forms had been issued since the last batch
+            rows = bulk._Rows(db, random.Random(5), [1], clock.today(), clock.now())
+            real(session, db, bulk._InProcess(rows), 10, lambda n: None)
+        return real(session, *args)
+
+    with db.session() as session:
+        before = session.exec(select(func.count()).select_from(Form)).one()
+    monkeypatch.setattr(bulk, "_add_batch", interleaved)
+    bulk.add_forms(db, 3000)
+    with db.session() as session:
+        forms = session.exec(select(func.count()).select_from(Form)).one() - before
+        tallied = session.exec(select(func.sum(FormTally.n))).one()
+        numbers = session.exec(select(Form.number)).all()
+        total = session.exec(select(func.count()).select_from(Form)).one()
+    assert forms == 3010 and tallied == total and len(numbers) == len(set(numbers))
+    assert len(calls) == 3

@@ -1,5 +1,7 @@
 """Demo mode (EPORTFX_DEMO): one-click login with the demo cards, 重置演示数据 in one transaction,
 trainees who are copies of enterprise A; with the setting off, none of it exists."""
+import gzip
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
@@ -115,14 +117,19 @@ class TestOn:
         assert response.status_code == 303 and response.location.endswith("/")
         assert "1100000000001" in client.get("/", follow_redirects=True).get_data(as_text=True)
 
-    def test_login_page_with_the_demo_panel_stays_within_4_kb_compressed(self, client, demo):
-        """Without the cached stylesheet and htmx: the page itself, as the server sends it gzip'd."""
+    @pytest.mark.parametrize("language", ["zh", "en"])
+    def test_login_page_with_the_demo_panel_stays_within_4_kb_compressed(self, client, demo, language):
+        """Without the cached stylesheet and htmx: the page itself, as the server sends it gzip'd, in
+        Chinese and in English (the header's switch before login: its cookie)."""
+        client.set_cookie("lang", language)
         sizes = []
         for trainees in (0, 2):
             if trainees:
                 seed.seed_trainees(demo, trainees)
             response = client.get("/login", headers={"Accept-Encoding": "gzip"})
             assert response.headers["Content-Encoding"] == "gzip"
+            assert f'<html lang="{"en" if language == "en" else "zh-CN"}">' in gzip.decompress(
+                response.get_data()).decode()
             sizes.append(len(response.get_data()))
         assert sizes[0] <= sizes[1] <= 4096, sizes
 

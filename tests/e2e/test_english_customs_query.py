@@ -38,8 +38,8 @@ def test_customs_verify_and_registered_forms_in_english(page, live, demo):
     no_chinese_left(page)
 
     # refused: nothing chosen and no goods; every reason in English, beside its field, on the same page
-    page.get_by_role("button", name="Verify", exact=True).click()
-    expect(page.get_by_role("alert").filter(has_text="Correct the")).to_contain_text("marked errors, then verify again")
+    page.get_by_role("button", name="Check", exact=True).click()
+    expect(page.get_by_role("alert").filter(has_text="Correct the")).to_contain_text("marked errors, then check again")
     expect(page.get_by_text("Enter at least one goods item")).to_be_visible()
     expect(page.get_by_text("Transport mode is required")).to_be_visible()
     expect(page).to_have_url(re.compile(rf"/customs/verify/{number}$"))
@@ -49,16 +49,16 @@ def test_customs_verify_and_registered_forms_in_english(page, live, demo):
     page.get_by_label("Transport mode").select_option(label="2 水路运输")
     page.get_by_label("Trade mode").select_option(label="0110 一般贸易")
     page.get_by_label("Settlement method").select_option(label="2 电汇")
-    page.get_by_label("Terms of deal").select_option(label="3 FOB")
+    page.get_by_label("Deal terms").select_option(label="3 FOB")
     page.get_by_label("Currency").select_option(label="502 美元")
-    page.get_by_label("Country of destination").select_option(label="502 美国")
-    page.get_by_label("Port of destination").fill("Los Angeles")
+    page.get_by_label("Destination country").select_option(label="502 美国")
+    page.get_by_label("Destination port").fill("Los Angeles")
     for label, value in [("HS code", "6204430090"), ("Goods name", "Dresses"), ("Quantity", "1200"),
                          ("Unit", "pcs"), ("Unit price", "12.50")]:
         page.get_by_label(f"Item 1 {label}", exact=True).fill(value)
     page.get_by_role("button", name="Compute total").click()
     expect(page.locator("table.goods tfoot")).to_contain_text("15,000.00")
-    page.get_by_role("button", name="Verify", exact=True).click()
+    page.get_by_role("button", name="Check", exact=True).click()
     expect(page).to_have_url(re.compile(rf"/customs/forms/{number}\?tab=declaration$"))
     expect(page.get_by_role("heading", name=f"Form {number}")).to_be_visible()
     expect(page.get_by_role("button", name="Release")).to_be_visible()  # the next step, in English
@@ -96,7 +96,7 @@ def combined_query(page, js: bool):
     expect(results.locator("#rows tbody tr").first).to_be_visible()
     no_chinese_left(page)
 
-    page.get_by_label("Business").select_option(label="Export declarations")
+    page.get_by_label("Business").select_option(label="Declarations")
     if not js:
         page.get_by_role("button", name="Choose business").click()
     expect(page.get_by_text("No conditions set: Search lists them all")).to_be_visible()
