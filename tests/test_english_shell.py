@@ -83,7 +83,7 @@ def test_a_weak_password_refused_in_english_then_changed(client):
     refused = post(client, "/password", {"old": seed.DEMO_PASSWORD, "new": "12345678", "confirm": "12345678"})
     assert refused.status_code == 422
     page = text(refused)
-    assert "The new password cannot be consecutive digits or letters" in page and passwords.RUN not in page
+    assert "The new password must not be consecutive digits or letters" in page and passwords.RUN not in page
     assert chinese_left(page) == []
 
 

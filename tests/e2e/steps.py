@@ -44,3 +44,9 @@ def stays_on_page(page):
     page.evaluate("window.samePage = true")
     return lambda: page.evaluate("window.samePage === true")
 
+
+
+def settled(page):
+    """Wait until htmx has finished its swap and bound the new content's own hx-* attributes: a click
+    before that would be the browser's own (a full page load), which no person is quick enough to make."""
+    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')")

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.steps import enter_fx, events, open_menu, rows, state_of, stays_on_page
+from tests.e2e.steps import enter_fx, events, open_menu, rows, settled, state_of, stays_on_page
 
 
 def test_5_1_register_one_form(page, live, demo):
@@ -45,6 +45,8 @@ def test_5_1_register_one_form(page, live, demo):
     expect(page.get_by_role("alert")).to_have_text("关区代码 9999 不存在，请输入正确的关区代码（输入 0 回车可选择）")
     port.fill("0")
     port.press("Enter")
+    expect(picker.get_by_role("button")).to_have_count(181)
+    settled(page)
     page.get_by_role("group", name="选择关区").get_by_role("button", name="5700 拱北关区").click()
     expect(page.get_by_label("使用口岸")).to_have_value("5700")
     expect(page.locator("#port-name")).to_have_text("拱北关区")
