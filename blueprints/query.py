@@ -3,7 +3,7 @@
 streams the whole result as CSV. The whole query lives in the URL (a GET form), so a result can be
 bookmarked, shared and reloaded; the card's scope is applied by the query builder."""
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, g, redirect, request, url_for
 from markupsafe import Markup
@@ -155,8 +155,8 @@ def run():
         conditions += [editor.condition()] if editor.error is None else []
     if conditions and not any(queries.condition_errors(conditions, fields, get_session())):
         exercises.note_query(query.business, conditions)
-    asked = [(key, value) for key, value in form.items(multi=True) if key not in ("csrf_token", "run")]
-    return redirect(f"{url_for('query.search')}?{urlencode([*asked, ('run', '1')])}", 303)
+    typed = {key: form[key][:1000] for key in ("nf", "no", "nv", "nw", "nj") if form.get(key)}
+    return redirect(url_for("query.search", **query.args(run=1), **typed), 303)
 
 
 def _write(query: Query, editor: Editor, fields, args=None) -> None:
