@@ -33,8 +33,8 @@ class Query:
     conditions: list[Condition] = field(default_factory=list)
 
     @classmethod
-    def from_request(cls) -> "Query":
-        args = request.args
+    def from_request(cls, args=None) -> "Query":
+        args = request.args if args is None else args
         business = args.get("b") if args.get("b") in BUSINESSES else "form"
         # conditions belong to the business they were set for (qb): another business starts afresh
         same = args.get("qb", business) == business
@@ -140,9 +140,28 @@ def search():  # 组合查询
     return _screen(query, editor, fragment="query/_screen.html")
 
 
-def _write(query: Query, editor: Editor, fields) -> None:
+@bp.route("/", methods=["POST"])
+def run():
+    """开始查找 where runs are recorded (a trainee's card in demo mode: the 练习 query log). The run is a
+    POST, so that no GET writes; it is recorded with the conditions it will run (a value typed without
+    条件设定 included, when it is right), then answered by the GET of the same query (303)."""
+    form = request.form
+    query = Query.from_request(form)
+    fields = queries.fields_for(query.business, actor())
+    editor = Editor(form.get("nf") if form.get("nf") in fields else next(iter(fields)), join=form.get("nj", "and")[:10])
+    conditions = list(query.conditions)
+    if form.get("nv", "").strip() and _typed(fields[editor.field]):
+        _write(query, editor, fields, form)
+        conditions += [editor.condition()] if editor.error is None else []
+    if conditions and not any(queries.condition_errors(conditions, fields, get_session())):
+        exercises.note_query(query.business, conditions)
+    typed = {key: form[key][:1000] for key in ("nf", "no", "nv", "nw", "nj") if form.get(key)}
+    return redirect(url_for("query.search", **query.args(run=1), **typed), 303)
+
+
+def _write(query: Query, editor: Editor, fields, args=None) -> None:
     """The condition typed in 定义多重条件 (运算符, 值), checked: `editor.error` says what is wrong."""
-    args = request.args
+    args = request.args if args is None else args
     editor.op, editor.value, editor.value2 = (args.get(k, "")[:1000] for k in ("no", "nv", "nw"))
     if not query.conditions:
         editor.join = "and"
@@ -179,8 +198,6 @@ def _results(query: Query, editor: Editor):
     except QueryError as error:
         return _screen(query, editor, errors=error.errors, results={"error": error}, status=422,
                        fragment="query/_results.html")
-    if not keys.keys:  # a run, not a turn of the page
-        exercises.note_query(query.business, query.conditions)
     page = page_of(stmt, keys)
     context = {"page": page, "link": _link(query, keys.keys), "pager_endpoint": "query.search",
                "pager_args": query.args(run=1), **list_context_for(query, page)}

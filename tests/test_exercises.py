@@ -81,6 +81,19 @@ def _conditions(client, **condition) -> str:
     return response.headers["Location"]
 
 
+def _run(client, url: str) -> None:
+    """开始查找 as a trainee's screen sends it: a POST of the query with the token (no GET writes), answered
+    by a 303 to the GET of the same query with run=1."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from werkzeug.datastructures import MultiDict
+
+    form = MultiDict([*parse_qsl(urlsplit(url).query), ("csrf_token", client.csrf)])
+    response = client.post("/query/", data=form)
+    assert response.status_code == 303 and "run=1" in response.headers["Location"], response.status_code
+    assert client.get(response.headers["Location"], follow_redirects=True).status_code == 200
+
+
 def test_query_tasks_turn_done_only_when_the_query_runs(client, demo, trainees):
     login(client, "1200000001001")
     assert client.get("/query/").status_code == 200  # opening 组合查询
@@ -88,14 +101,16 @@ def test_query_tasks_turn_done_only_when_the_query_runs(client, demo, trainees):
     assert client.get(url).status_code == 200
     done = _progress(demo, "1200000001001").done
     assert not done["query_issued_on"] and not done["query_number"]
-    assert client.get(url + "&run=1").status_code == 200  # 开始查找
+    assert client.get(url + "&run=1").status_code == 200  # the result's own URL (a GET) writes nothing
+    assert not _progress(demo, "1200000001001").done["query_issued_on"]
+    _run(client, url)  # 开始查找
     done = _progress(demo, "1200000001001").done
     assert done["query_issued_on"] and not done["query_number"] and not done["cannot_submit"]
     assert _progress(demo, "1200000002001").count == 0  # the other trainee's progress is their own
     for condition, task in [({"nf": "number", "no": "eq", "nv": "286000001"}, "query_number"),
                             ({"nf": "customs_use", "no": "eq", "nv": "未用"}, "cannot_submit"),
                             ({"nf": "submit_state", "no": "ne", "nv": "未交"}, "not_received")]:
-        assert client.get(_conditions(client, **condition) + "&run=1").status_code == 200
+        _run(client, _conditions(client, **condition))
         assert _progress(demo, "1200000001001").done[task], task
     page = client.get("/exercises/").get_data(as_text=True)
     assert "完成 4 / 12" in page and 'href="/help/9.2"' in page and 'href="/help/10.4"' in page
@@ -129,5 +144,12 @@ def test_no_query_log_without_demo_mode(demo):
                       "LOGIN_RATE_PER_MINUTE": 10_000})
     client = login(app.test_client(), "1100000000001")
     assert client.get(_conditions(client, nf="number", no="eq", nv="286000001") + "&run=1").status_code == 200
+    _run(client, _conditions(client, nf="number", no="eq", nv="286000001"))
     with demo.session() as session:
         assert session.exec(select(func.count()).select_from(QueryLog)).one() == 0
+
+
+def test_a_value_typed_without_setting_it_counts_when_the_run_takes_it(client, demo, trainees):
+    login(client, "1200000001001")
+    _run(client, "/query/?b=form&nf=number&no=eq&nv=286000001")  # 开始查找 straight after typing the value
+    assert _progress(demo, "1200000001001").done["query_number"]

@@ -78,3 +78,24 @@ def test_a_query_task_turns_done_by_running_the_query(page, live_trainees):
     page.goto(f"{live}/exercises/")
     expect(page.get_by_role("row", name="以发单日期查询")).to_contain_text("已完成")
     expect(page.get_by_text("完成 1 / 12")).to_be_visible()
+
+
+def test_a_query_task_turns_done_without_javascript_and_no_get_counts(browser, live_trainees):
+    """§9.1 with JavaScript off: 开始查找 is a POST (a GET never writes), then the result's own URL."""
+    live = live_trainees
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live}/login")
+    page.get_by_role("button", name="以 1200000002001 ").click()
+    page.goto(f"{live}/query/?b=form&nf=number&no=eq&nv=286000001&add=1")
+    expect(page.get_by_role("list", name="查询条件")).to_contain_text("核销单号 等于 286000001")
+    page.goto(page.url + "&run=1")  # the result's URL opened by hand: a GET, not counted
+    page.goto(f"{live}/exercises/")
+    expect(page.get_by_role("row", name="指定核销单查询")).to_contain_text("未完成")
+    page.go_back()
+    page.get_by_role("button", name="开始查找").click()
+    expect(page.get_by_role("region", name="查询结果")).to_be_visible()
+    assert "run=1" in page.url
+    page.goto(f"{live}/exercises/")
+    expect(page.get_by_role("row", name="指定核销单查询")).to_contain_text("已完成")
+    context.close()
