@@ -41,21 +41,38 @@ def english() -> bool:
     return str(get_locale()) == "en"
 
 
+_catalogues: dict = {}
+
+
+def catalogue():
+    """The screen language's catalogue, loaded once per process and language (a page asks it for every
+    word: Flask-Babel's own lookup walks the request context each time)."""
+    here = language()
+    found = _catalogues.get(here)
+    if found is None:
+        found = _catalogues[here] = get_translations()
+    return found
+
+
 def tr(text) -> str:
     """A word or sentence chosen in db/ (or a label), in the screen's language; plain text, escaped when shown."""
     if text is None or text == "":
         return ""
-    catalogue = get_translations()
+    words = catalogue()
     if isinstance(text, Text):
         values = {key: tr(value) if isinstance(value, Text) else value for key, value in text.values.items()}
-        said = catalogue.ugettext(text.msgid)
+        said = words.ugettext(text.msgid)
         return said % values if values else said
-    return catalogue.ugettext(str(text))
+    return words.ugettext(str(text))
 
 
 def init_app(app):
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     Babel(app, locale_selector=language)
+    app.jinja_env.install_gettext_callables(  # Flask-Babel's, through the catalogue kept per language
+        gettext=lambda s: catalogue().ugettext(s), ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        newstyle=True, pgettext=lambda c, s: catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n))
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks as one line, as pybabel reads them
     app.add_template_filter(tr, "tr")
     app.jinja_env.globals["zh"] = _ChineseData()

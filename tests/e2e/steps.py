@@ -49,4 +49,4 @@ def stays_on_page(page):
 def settled(page):
     """Wait until htmx has finished its swap and bound the new content's own hx-* attributes: a click
     before that would be the browser's own (a full page load), which no person is quick enough to make."""
-    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')")
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")).to_have_count(0)

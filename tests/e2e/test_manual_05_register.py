@@ -32,17 +32,21 @@ def test_5_1_register_one_form(page, live, demo):
     with page.expect_request(lambda r: r.method == "GET" and "/enterprise/port?" in r.url):
         port.press("Enter")  # 回车后代码将自动转换为中文“拱北关区”: the lookup's own route
     expect(page.locator("#port-name")).to_have_text("拱北关区")
+    settled(page)
     port.fill("0")
     port.press("Enter")  # 输入“0”按回车，将出现全国各海关关区代码
     picker = page.get_by_role("group", name="选择关区")
     expect(picker.get_by_role("button")).to_have_count(181)  # the ports: not 0000 海关总署 nor the offices
+    settled(page)
     port.fill("深圳")
     port.press("Enter")  # searchable by name
     expect(picker.get_by_role("button", name="5300 深圳海关")).to_be_visible()
     expect(picker.get_by_role("button", name="5700 拱北关区")).to_have_count(0)
+    settled(page)
     port.fill("9999")
     port.press("Enter")
     expect(page.get_by_role("alert")).to_have_text("关区代码 9999 不存在，请输入正确的关区代码（输入 0 回车可选择）")
+    settled(page)
     port.fill("0")
     port.press("Enter")
     expect(picker.get_by_role("button")).to_have_count(181)
