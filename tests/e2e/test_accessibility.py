@@ -1,6 +1,8 @@
 """Accessibility: axe-core (vendored for the tests only, tests/e2e/vendor/, `make axe` fetches it again)
 run on every GET screen of every role, JavaScript on, in demo mode. The screens come from the app's URL
-map, their parameters filled with the demo data; none may have a serious or critical violation."""
+map, their parameters filled with the demo data; none may have a serious or critical violation. Each
+screen is walked in 中文 and again in English (the header's switch), where no Chinese may be left
+outside the data (tests/test_english.py's finder, on the page as the browser holds it)."""
 import collections
 import json
 import os
@@ -19,6 +21,7 @@ from db.models import (
     PermissionRequest,
     RequestState,
 )
+from tests.test_english import chinese_left
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 BAD = ("serious", "critical")
@@ -106,15 +109,19 @@ def _rules(counts):
     return {key: n for key, n in counts.items() if ":" in key}
 
 
-def audit(page, urls: list[str], live: str):
+def audit(page, urls: list[str], live: str, english: bool = False):
     """The serious and critical violations (and the pages that would not show); counts of every impact,
-    and of every rule as impact:rule."""
+    and of every rule as impact:rule. In English, Chinese left in the chrome counts as a violation too."""
     found, counts = [], collections.Counter()
     for url in urls:
         response = page.goto(f"{live}{url}")
         if not response.ok:
             found.append((url, {"impact": "page", "id": str(response.status), "help": "not shown", "nodes": []}))
             continue
+        left = chinese_left(page.content()) if english else []
+        if left:
+            found.append((url, {"impact": "chinese", "id": "untranslated", "help": "Chinese in English",
+                                "nodes": [f"{where} {what}" for where, what in left[:5]]}))
         for violation in axe_on(page):
             counts[violation["impact"]] += 1
             counts[f"{violation['impact']}:{violation['id']}"] += 1
@@ -130,25 +137,33 @@ def _report(label, urls, counts, found):
     return "\n".join(f"{url}: {v['impact']} {v['id']} ({v['help']}) at {v['nodes']}" for url, v in found)
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
 @pytest.mark.parametrize("card_no", list(ROLES))
-def test_every_screen_of_a_role_has_no_serious_violation(browser, live, app, demo, card_no):
+def test_every_screen_of_a_role_has_no_serious_violation(browser, live, app, demo, card_no, language):
     context = browser.new_context(locale="zh-CN", bypass_csp=True)  # the page's CSP would refuse axe
     page = context.new_page()
     page.goto(f"{live}/login")
-    page.get_by_role("button", name=f"以 {card_no} ").click()
+    if language == "en":
+        page.get_by_role("button", name="English").click()
+    page.get_by_role("button", name=f"Log in as {card_no}" if language == "en" else f"以 {card_no} ").click()
     page.wait_for_url(lambda url: "/login" not in url)
     urls = screens(app, demo, card_no)
     assert len(urls) >= 4
-    found, counts = audit(page, urls, live)
+    found, counts = audit(page, urls, live, english=language == "en")
     context.close()
-    assert not found, _report(card_no, urls, counts, found)
-    _report(card_no, urls, counts, found)
+    label = f"{card_no}-{language}"
+    assert not found, _report(label, urls, counts, found)
+    _report(label, urls, counts, found)
 
 
-def test_login_page_has_no_serious_violation(browser, live):
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_login_page_has_no_serious_violation(browser, live, language):
     context = browser.new_context(locale="zh-CN", bypass_csp=True)
     page = context.new_page()
-    found, counts = audit(page, ["/login"], live)
+    if language == "en":
+        page.goto(f"{live}/login")
+        page.get_by_role("button", name="English").click()
+    found, counts = audit(page, ["/login"], live, english=language == "en")
     context.close()
-    _report("anonymous", ["/login"], counts, found)
-    assert not found, _report("anonymous", ["/login"], counts, found)
+    _report(f"anonymous-{language}", ["/login"], counts, found)
+    assert not found, _report(f"anonymous-{language}", ["/login"], counts, found)
