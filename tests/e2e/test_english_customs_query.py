@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
+from tests.e2e.steps import settled
 from tests.test_english import chinese_left
 
 
@@ -78,10 +79,15 @@ def choose_field(page, label: str, js: bool):
     """查询项目: its operators and value box come by htmx, or with 选定项目 without JavaScript."""
     field = page.get_by_label("Field")
     expect(field).to_be_enabled()  # no swap on its way
-    field.select_option(label=label)
     if not js:
+        field.select_option(label=label)
         page.get_by_role("button", name="Choose field").click()
+        return
+    settled(page)  # the screen just swapped in is bound by htmx, so the change asks for its operators
+    with page.expect_response(lambda response: "pick=1" in response.url):
+        field.select_option(label=label)
     expect(page.get_by_label("Field")).to_be_enabled()
+    settled(page)
 
 
 def combined_query(page, js: bool):

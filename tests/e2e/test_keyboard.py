@@ -68,6 +68,7 @@ def test_5_2_batch_register_with_the_keyboard_alone(page, live, demo):
 
 def test_paging_keeps_the_focus_on_the_pager(page, live):
     page.goto(f"{live}/login")
+    expect(page.get_by_label("IC卡号")).to_be_focused()  # the page puts the keyboard in the card's field
     page.keyboard.type("1100000000001")
     page.keyboard.press("Tab")
     page.keyboard.type("88888888")
