@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
-from tests.e2e.steps import open_admin
+from tests.e2e.steps import open_admin, settled
 
 ADMIN = "9900000000001"
 
@@ -94,6 +94,7 @@ def test_import_without_javascript(no_js_page, live):
     expect(page.get_by_role("table", name="导入预览")).to_contain_text("新增")
     page.get_by_role("button", name="确认导入").click()
     expect(page.get_by_role("status")).to_have_text("导入成功。关区代码：新增 1，修改 0，不变 0")
+    settled(page)
     page.get_by_label("代码或名称").fill("9901")
     page.get_by_role("button", name="开始查找").click()
     expect(page.get_by_role("table", name="关区代码")).to_contain_text("新关区")

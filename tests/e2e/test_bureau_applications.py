@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from db import accounts, clock, workflow
 from tests.e2e.conftest import sign_in
+from tests.e2e.steps import settled
 
 BUREAU = "2200000000001"
 SHOTS = Path("/tmp/shots/bureau")
@@ -87,6 +88,7 @@ def test_reject_needs_a_reason(page, live):
     page.get_by_role("row").filter(has_text="珠海市拱北贸易有限公司").get_by_role("link").click()
     page.get_by_role("button", name="驳回").click()
     expect(page.get_by_role("alert")).to_have_text("请填写驳回原因")
+    settled(page)
     page.get_by_label("驳回原因").fill("营业执照已过期")
     page.get_by_role("button", name="驳回").click()
     expect(page.get_by_role("status")).to_have_text("已驳回")
@@ -181,6 +183,7 @@ def test_refuse_with_a_reason_leaves_the_card_grey(page, live, demo, actors, bro
     expect(page.get_by_text("申请延期出口收汇权限")).to_be_visible()
     page.get_by_role("button", name="拒绝").click()
     expect(page.get_by_role("alert")).to_have_text("请填写拒绝原因")
+    settled(page)
     page.get_by_label("拒绝原因").fill("请先补交年检材料")
     page.get_by_role("button", name="拒绝").click()
     expect(page.get_by_role("status")).to_have_text("已拒绝")

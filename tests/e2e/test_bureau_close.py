@@ -5,6 +5,7 @@ from sqlmodel import select
 
 from db.models import Enterprise, Form, FormState
 from tests.e2e.conftest import sign_in
+from tests.e2e.steps import settled
 from tests.e2e.test_bureau_applications import BUREAU, fx_menu, shoot
 
 
@@ -38,6 +39,7 @@ def test_report_a_used_form_lost(page, live, demo):
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="挂失").click()
     expect(page.get_by_role("alert")).to_have_text("请填写挂失原因")
+    settled(page)
     page.get_by_label("挂失原因").fill("企业纸质单证遗失")
     messages = []
 

@@ -11,6 +11,7 @@ from db.lists import candidates
 from db.models import Form, FormState
 from db.rules import Action
 from tests.e2e.conftest import sign_in
+from tests.e2e.steps import settled
 from tests.e2e.test_bureau_applications import BUREAU, click_and_wait, fx_menu, shoot
 
 
@@ -81,6 +82,7 @@ def test_late_submissions_are_flagged_and_found_by_number(page, live, demo):
     page.get_by_label("核销单号").fill("12ab")
     page.get_by_role("button", name="开始查找").click()
     expect(page.get_by_role("status")).to_have_text("核销单号应为 9 位数字")
+    settled(page)
     page.get_by_label("核销单号").fill(one)
     page.get_by_role("button", name="开始查找").click()
     expect(late).to_have_count(1)
@@ -206,6 +208,7 @@ def test_write_off_without_javascript(no_js_page, live, demo):
     page.get_by_label("收汇日期").fill(clock.today().strftime("%Y%m%d"))
     page.get_by_role("button", name="核销").click()
     expect(page.get_by_role("alert")).to_have_text("收汇金额应为大于 0 的数字，最多 2 位小数，不能超过 99,999,999,999,999")
+    settled(page)
     page.get_by_label("收汇金额").fill("880")
     page.get_by_label("差额原因").fill("部分收汇")
     page.get_by_role("button", name="核销").click()

@@ -11,7 +11,7 @@ from db import clock
 from db.models import Declaration, Form, FormState
 from tests.e2e.conftest import sign_in
 from tests.e2e.shots import shoot
-from tests.e2e.steps import events, state_of
+from tests.e2e.steps import events, settled, state_of
 from tests.e2e.test_bureau_applications import BUREAU
 
 
@@ -34,11 +34,14 @@ def write_off_with_care(page, live, demo):
     page.get_by_label("收汇日期").fill("20000101")
     page.get_by_role("button", name="核销").click()
     expect(page.get_by_role("alert")).to_have_text(f"收汇日期不能早于出口日期 {decl.exported_on:%Y-%m-%d}")
+    settled(page)
     expect(page.get_by_label("收汇金额")).to_have_value("0.01")
     page.get_by_label("收汇日期").fill(today)
     page.get_by_role("button", name="核销").click()
     expect(page.get_by_role("alert")).to_contain_text(f"收汇金额与报关单总价 美元 {total} 相差")
+    settled(page)
     expect(page.get_by_role("alert")).to_contain_text("超过 5%，请填写差额原因")
+    settled(page)
     page.get_by_label("差额原因").fill("部分退货")
     page.get_by_role("button", name="核销").click()
     question = page.get_by_role("alert")
@@ -77,6 +80,7 @@ def test_a_future_date_and_a_zero_amount_change_nothing(page, live, demo):
     page.get_by_label("收汇日期").fill((clock.today() + timedelta(days=1)).strftime("%Y%m%d"))
     page.get_by_role("button", name="核销").click()
     expect(page.get_by_role("alert")).to_have_text("收汇金额应为大于 0 的数字，最多 2 位小数，不能超过 99,999,999,999,999")
+    settled(page)
     page.get_by_label("收汇金额").fill("1")
     page.get_by_role("button", name="核销").click()
     expect(page.get_by_role("alert")).to_have_text("收汇日期不能晚于今天")

@@ -6,6 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.steps import settled
 from tests.test_english import CJK, chinese_left
 
 ADMIN = "9900000000001"
@@ -57,7 +58,7 @@ def test_the_data_centre_works_in_english(page, live):
     expect(page).to_have_url(f"{live}/admin/enroll")
     expect(page.get_by_label("Enterprise name")).to_have_value("广州市新天地贸易有限公司")
     english_screen(page)
-    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    settled(page)
     page.get_by_label("Customs code").fill("4401910077")
     page.get_by_role("button", name="Enrolment").click()
     expect(page.get_by_role("status")).to_have_text("Enrolment done")
@@ -116,6 +117,7 @@ def test_the_data_centre_works_in_english(page, live):
     expect(trail.locator('td[lang="zh-CN"]', has_text="入网").first).to_be_visible()
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("status")).to_have_text(re.compile(r"^The audit chain is whole: \d+ records$"))
+    settled(page)
     english_screen(page)
     page.get_by_label("From date").fill("2024xx")
     page.get_by_role("button", name="Search").click()

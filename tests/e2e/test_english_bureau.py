@@ -12,7 +12,7 @@ from sqlmodel import select
 from db import clock
 from db.models import Declaration, Enterprise, Form, FormState
 from tests.e2e.conftest import sign_in
-from tests.e2e.steps import state_of
+from tests.e2e.steps import settled, state_of
 from tests.e2e.test_bureau_applications import BUREAU
 from tests.test_english import chinese_left
 
@@ -139,6 +139,7 @@ def test_the_bureau_works_in_english(page, live, demo):
     page.get_by_label("Receipt date").fill((today + timedelta(days=1)).strftime("%Y%m%d"))
     page.get_by_role("button", name="Write off", exact=True).click()
     expect(page.get_by_role("alert")).to_have_text("The receipt date cannot be after today")
+    settled(page)
     all_english(page)
     page.get_by_label("Receipt date").fill(today.strftime("%Y%m%d"))
     page.get_by_role("button", name="Write off", exact=True).click()
@@ -160,6 +161,7 @@ def test_the_bureau_works_in_english(page, live, demo):
     page.get_by_label("Form No.").fill("999999999")
     page.get_by_role("button", name="Find", exact=True).click()
     expect(page.get_by_role("alert")).to_have_text("Form 999999999 not found")
+    settled(page)
     all_english(page)
     page.get_by_label("Form No.").fill(lost)
     page.get_by_role("button", name="Find", exact=True).click()

@@ -5,7 +5,7 @@ by their addresses: the left menu's words are the header's and menu's, checked b
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
-from tests.e2e.steps import rows, state_of
+from tests.e2e.steps import rows, settled, state_of
 from tests.test_english import chinese_left
 
 
@@ -34,6 +34,7 @@ def test_enterprise_flow_in_english(page, live, demo):
     page.get_by_label("Number of forms").fill("0")
     page.get_by_role("button", name="Apply", exact=True).click()
     expect(page.get_by_role("alert")).to_have_text("The number of forms must be a whole number from 1 to 100")
+    settled(page)
     page.get_by_label("Number of forms").fill("5")
     page.get_by_role("button", name="Apply", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("Applied")
@@ -55,6 +56,7 @@ def test_enterprise_flow_in_english(page, live, demo):
     port.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("District code 0000 is not a port")
     expect(page.get_by_role("alert")).to_contain_text("clears no goods")
+    settled(page)
     no_chinese(page, "#act")
     port.fill("5700")
     port.press("Enter")
@@ -105,6 +107,7 @@ def test_port_registration_in_english_without_js(no_js_page, live, demo):
     port.fill("0000")
     port.press("Enter")  # the lookup is a submit: the page comes back with the refusal
     expect(page.get_by_role("alert")).to_contain_text("District code 0000 is not a port")
+    settled(page)
     port = page.get_by_label("Port of use")
     port.fill("5700")
     port.press("Enter")

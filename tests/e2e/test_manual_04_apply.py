@@ -1,7 +1,7 @@
 """Manual §四 核销单申请: 份数, 申请 → 申请成功; the application then waits for the bureau."""
 from playwright.sync_api import expect
 
-from tests.e2e.steps import enter_fx, open_menu
+from tests.e2e.steps import enter_fx, open_menu, settled
 
 
 def test_4_apply_for_forms(page, live):
@@ -13,6 +13,7 @@ def test_4_apply_for_forms(page, live):
     page.get_by_label("份数").fill("0")
     page.get_by_role("button", name="申请").click()
     expect(page.get_by_role("alert")).to_have_text("份数应为 1 至 100 之间的整数")
+    settled(page)
     expect(applications).to_have_count(before)
     page.get_by_label("份数").fill("25")
     page.get_by_role("button", name="申请").click()
@@ -31,6 +32,7 @@ def test_4_apply_without_js(no_js_page, live):
     page.get_by_label("份数").fill("101")
     page.get_by_role("button", name="申请").click()
     expect(page.get_by_role("alert")).to_have_text("份数应为 1 至 100 之间的整数")
+    settled(page)
     page.get_by_label("份数").fill("3")
     page.get_by_role("button", name="申请").click()
     expect(page.get_by_role("status")).to_have_text("申请成功")

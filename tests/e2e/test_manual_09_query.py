@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
+from tests.e2e.steps import settled
 
 SHOTS = Path("/tmp/shots/query")
 
@@ -207,6 +208,7 @@ def test_a_wrong_condition_is_explained_beside_it(browser_page, live):
     p.get_by_label("值", exact=True).fill("20070231")
     p.get_by_label("值", exact=True).press("Enter")  # Enter in the value box is 条件设定
     expect(p.get_by_role("alert")).to_have_text("“20070231”不是 YYYYMMDD 格式的日期")
+    settled(p)
     p.get_by_label("值", exact=True).fill("20070110")
     p.get_by_label("值", exact=True).press("Enter")
     expect(conditions(p)).to_contain_text("发单日期 等于 20070110")

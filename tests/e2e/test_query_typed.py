@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.steps import settled
 from tests.e2e.test_manual_09_query import choose_field, conditions, open_query, results, set_condition
 
 
@@ -26,6 +27,7 @@ def test_a_typed_value_is_set_when_searching(browser_page, live):
     p.get_by_role("button", name="开始查找").click()  # 条件设定 was never pressed
     expect(conditions(p)).to_contain_text("核销单号 等于 286000003")
     expect(results(p).get_by_role("status")).to_have_text("共 1 条")
+    settled(p)
     p.get_by_label("值", exact=True).fill("12ab")
     p.get_by_role("button", name="开始查找").click()
     expect(p.get_by_role("alert").filter(has_text="未设为条件")).to_contain_text("所填的值“12ab”未设为条件")
