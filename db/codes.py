@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from db.models import Code
@@ -153,8 +154,12 @@ def names_for(session: Session, kind: str, wanted: set[str]) -> dict[str, str]:
     cached = session.info.get("codes", {}).get(kind)
     if cached is not None or not wanted:
         return {code: cached[code] for code in wanted if code in cached} if cached else {}
-    stmt = select(Code.code, Code.name).where(Code.kind == kind, Code.code.in_(sorted(wanted)))
-    return dict(session.exec(stmt).all())
+    return dict(session.connection().execute(_NAMES_FOR, {"kind": kind, "codes": sorted(wanted)}).all())
+
+
+# built once: a page's few codes through Core (no ORM result machinery for two plain columns)
+_NAMES_FOR = select(Code.code, Code.name).where(Code.kind == bindparam("kind"),
+                                                Code.code.in_(bindparam("codes", expanding=True)))
 
 
 def name_of(session: Session, kind: str, code: str | None) -> str | None:

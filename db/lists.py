@@ -4,7 +4,7 @@ applications, and the watch lists of the dashboards (deadlines, submissions not 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import exists, tuple_
+from sqlalchemy import bindparam, exists, tuple_
 from sqlmodel import Session, select
 
 from db import clock, details
@@ -162,7 +162,11 @@ def enterprise_names(session: Session, rows) -> dict[int, str]:
     ids = {row.enterprise_id for row in rows if row.enterprise_id}
     if not ids:
         return {}
-    return dict(session.exec(select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ids))).all())
+    return dict(session.connection().execute(_ENTERPRISE_NAMES, {"ids": sorted(ids)}).all())
+
+
+# built once: a page's names through Core (no ORM result machinery for two plain columns)
+_ENTERPRISE_NAMES = select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(bindparam("ids", expanding=True)))
 
 
 def registered(actor: Actor, settings=None):
