@@ -9,10 +9,15 @@ from tests.e2e.steps import enter_fx, open_menu, settled
 def test_5_1_a_wrong_port_puts_the_focus_in_the_port_field(page, live, demo):
     enter_fx(page, live)
     page.goto(f"{live}/enterprise/register/286000089")
-    page.once("dialog", lambda dialog: dialog.accept())  # 是否进行备案
+    page.on("dialog", lambda dialog: dialog.accept())  # 是否进行备案
     page.get_by_label("使用口岸").fill("9999")
     page.get_by_role("button", name="确认").click()
     expect(page.locator("#port-note")).to_contain_text("关区代码 9999 不存在")
+    expect(page.get_by_label("使用口岸")).to_be_focused()
+    settled(page)
+    page.get_by_label("使用口岸").fill("57")  # part of a code: the 关区 to pick from, nothing registered
+    page.get_by_role("button", name="确认").click()
+    expect(page.get_by_role("group", name="选择关区（代码或名称含“57”）")).to_be_visible()
     expect(page.get_by_label("使用口岸")).to_be_focused()
 
 
