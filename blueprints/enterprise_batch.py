@@ -101,6 +101,8 @@ def _act(screen: Screen, args: ListArgs, numbers: list[str]):
                             url_for(screen.endpoint, **args.condition))
     results = run(screen.action, numbers, port.code)
     get_session().expire_all()
+    if not any(r.ok for r in results):  # nothing done (a wrong 备案口岸): the same page, marks kept, to correct
+        return _screen(screen, args, "enterprise/_batch.html", results=results, marked=set(numbers), port=port)
     return _screen(screen, args.first_page(), "enterprise/_batch.html", results=results, port=port)
 
 

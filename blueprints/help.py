@@ -24,7 +24,14 @@ def init_app(app):
 
     @app.context_processor
     def help_link():
-        key = manual.section_for(request.endpoint)
+        screen = _screen()
+        key = manual.section_for(screen)
         if key is None or request.blueprint == "help":
             return {}
-        return {"help_url": url_for("help.section", key=key, screen=request.endpoint)}
+        return {"help_url": url_for("help.section", key=key, screen=screen)}
+
+
+def _screen() -> str | None:
+    """The screen whose section 帮助 opens: a customs form page opened from a list (?via=) is that list's."""
+    via = f"customs.{request.args.get('via', '')[:40]}"
+    return via if request.endpoint == "customs.form" and manual.section_for(via) else request.endpoint

@@ -2,6 +2,7 @@
 with its steps as a list, its figures' captions and the 常见问题 that arise on that screen."""
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import sign_in
 from tests.e2e.shots import shoot
 from tests.e2e.steps import enter_fx, open_menu
 
@@ -28,3 +29,16 @@ def test_help_without_javascript(no_js_page, live):
     with no_js_page.context.expect_page() as opened:
         no_js_page.locator("header").get_by_role("link", name="帮助").click()
     expect(opened.value.get_by_role("heading", name="三、登录操作")).to_be_visible()
+
+
+def test_help_of_a_customs_form_opened_from_its_list(page, live, demo):
+    """A form opened from 撤销确认 (§10.2) or 补验 (§10.3) keeps its list's section, not §二 业务流程."""
+    sign_in(page, live, "3300000000001")
+    for menu, number, heading in [("撤销确认", "286000109", "10.2 备错口岸"), ("补验", "286000081", "10.3 核销单无法交单")]:
+        page.goto(f"{live}/customs/")
+        open_menu(page, menu)
+        page.get_by_role("link", name=number).click()
+        with page.context.expect_page() as opened:
+            page.locator("header").get_by_role("link", name="帮助").click()
+        expect(opened.value.get_by_role("heading", name=heading)).to_be_visible()
+        opened.value.close()
