@@ -115,6 +115,8 @@ def seed_demo(db: Database, *, seed: int = 7, must_change: bool = False) -> bool
     _pending(demo)
     _huanggang(demo)
     demo.play()
+    with db.write() as session:  # 练习 counts what enterprise A's and B's cards do after this event
+        audit.append(session, actor=SYSTEM, action=READY, detail="演示数据")
     if must_change:
         with db.write() as session:
             session.execute(update(Card).values(must_change_password=True))
