@@ -191,3 +191,20 @@ def test_card_purposes_are_the_manuals_words():
         text = "".join(block["text"] for block in found["blocks"])
         assert not quote or quote[0] in text, reference
     assert demo_mode.purpose(demo_mode.PURPOSES["3300000000001"]) == "§二 核销单验核、出口报关；§六 待海关确认后可重新备案"
+
+
+def test_a_session_never_moves_to_another_card_after_a_reset(client, demo):
+    """A card issued during the class, then a latecomer added: the reset seeds every trainee at once, so
+    the latecomer's cards get other ids. Their logged-in browser must not become another card's session."""
+    from db import accounts
+    from db.actor import SYSTEM
+    from db.models import CardKind
+
+    seed.seed_trainees(demo, 1)
+    assert accounts.create_card(db=demo, actor=SYSTEM, kind=CardKind.BUREAU, holder="发卡练习")[0].ok
+    seed.seed_trainees(demo, 2)
+    login(client, "1200000002001")
+    demo_mode.reset(demo)
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
+    assert "1200000002002" not in page and "发卡练习" not in page
+    assert "1200000002001" in page or "IC卡密码" in page  # still that card, or the login page
