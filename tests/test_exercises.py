@@ -62,6 +62,8 @@ def test_trainer_sees_everyone_and_exports(client, demo, trainees):
     assert "学员01（企业操作员）" in page and "学员02（企业操作员）" in page and "1 / 12" in page
     csv = client.get("/exercises/trainer.csv").get_data(as_text=True)
     assert csv.splitlines()[2].startswith("1200000002001,学员02（企业操作员）,学员02 深圳市华南进出口有限公司,1,12,核销单申请")
+    at = csv.splitlines()[2].split(",")[6]
+    assert f"核销单申请 {at}</td>" in page  # the time as the screen shows it (China time), not UTC
 
 
 def test_off_without_demo_mode(demo):
