@@ -208,3 +208,20 @@ def test_a_session_never_moves_to_another_card_after_a_reset(client, demo):
     page = client.get("/", follow_redirects=True).get_data(as_text=True)
     assert "1200000002002" not in page and "发卡练习" not in page
     assert "1200000002001" in page or "IC卡密码" in page  # still that card, or the login page
+
+
+def test_a_reset_keeps_each_cards_language(demo, seeded):
+    """中文 / English is the person's choice, not demo data: a reset in the middle of an English class
+    leaves the trainer's and the trainees' screens in English."""
+    from db import accounts
+
+    with demo.session() as session:
+        ids = {c.card_no: c.id for c in session.exec(select(Card)).all()}
+    accounts.set_language(db=demo, card_id=ids["9900000000001"], language="en")
+    accounts.set_language(db=demo, card_id=ids["1100000000001"], language="zh")
+    demo_mode.reset(demo, rows=seeded)
+    with demo.session() as session:
+        languages = {c.card_no: c.language for c in session.exec(select(Card)).all()}
+    assert languages["9900000000001"] == "en" and languages["1100000000001"] == "zh"
+    assert languages["1100000000003"] is None
+    assert all(row["language"] is None for row in seeded["card"])  # the seeded rows are left as they were
