@@ -124,16 +124,22 @@ def create_card(kind, holder, card_no, customs_code, district):
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--table", default="district", help="district, transport, trade, settlement, deal, currency, country")
 def import_codes(csv_file, table):
-    from db import codes
+    from db import audit, codes
 
     if table not in codes.TABLES:
         raise click.ClickException(f"unknown table {table}")
-    good, checked = codes.read_csv(csv_file.read_text(encoding="utf-8-sig"), table)
+    text = codes.decode(csv_file.read_bytes())
+    if text is None:
+        raise click.ClickException(f"{csv_file} is not UTF-8: save it as CSV UTF-8 and import it again")
+    good, checked = codes.read_csv(text, table)
     for row in checked:
         if row.error:
             click.echo(f"line {row.line}: {row.code} {row.name}: {row.error}", err=True)
     with _db(_app()).write() as session:
+        audit.lock_head(session)  # first, as every writer does
         added, changed = codes.apply_import(session, table, good)
+        audit.append(session, actor=SYSTEM, action=codes.IMPORT_ACTION,  # as the screen's 导入 does
+                     detail=f"{codes.TABLES[table]}：新增 {added}，修改 {changed}，不变 {len(good) - added - changed}")
     click.echo(f"{codes.TABLES[table]}: {added} added, {changed} renamed, {len(checked) - len(good)} rejected")
 
 
