@@ -73,6 +73,9 @@ def seed_demo(extra, trainees, reset):
     from db import bulk, demo, seed
 
     app = _app()
+    if reset and not app.config.get("DEMO"):  # a branch's real forms, cards and audit trail would go
+        raise click.ClickException("seed-demo --reset replaces every row of the database with the demo data: "
+                                   "it runs in demo mode only (EPORTFX_DEMO=1). Nothing was changed.")
     db = _db(app)
     _migrate(db)
     if reset:

@@ -167,15 +167,19 @@ def test_command_line_trainees_and_reset(demo, tmp_path):
 
     from cli import main
 
-    def run(*args):
-        env = {"EPORTFX_DATABASE_URL": demo.url, "EPORTFX_INSTANCE": str(tmp_path)}
+    def run(*args, demo_mode="1", status=0):
+        env = {"EPORTFX_DATABASE_URL": demo.url, "EPORTFX_INSTANCE": str(tmp_path), "EPORTFX_DEMO": demo_mode}
         result = CliRunner().invoke(main, ["seed-demo", *args], env=env, catch_exceptions=False)
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == status, result.output
         return result.output
 
     assert "1 trainees added (学员01 … 学员01)" in run("--trainees", "1")
     seeded = _counts(demo)
     assert workflow.apply_forms(db=demo, actor=actor_of(demo, "1200000001001"), quantity=5).ok
+    applied = _counts(demo)
+    # outside demo mode the database may be a branch's real one: --reset is refused, nothing changes
+    assert "demo mode only (EPORTFX_DEMO=1)" in run("--reset", demo_mode="", status=1)
+    assert _counts(demo) == applied != seeded
     assert "demo data reset: 14 cards" in run("--reset")
     assert _counts(demo) == seeded
 
