@@ -87,7 +87,7 @@ def seed_demo(extra, trainees, reset):
     else:
         click.echo("demo data already present")
     if trainees and not reset:
-        made = seed.seed_trainees(db, trainees)
+        made = seed.seed_trainees(db, trainees, must_change=not app.config.get("DEMO"))
         click.echo(f"{made} trainees added ({seed.TRAINEE_PREFIX}01 … {seed.TRAINEE_PREFIX}{trainees:02d})")
     if extra:
         with click.progressbar(length=extra, label="forms", file=sys.stderr) as bar:

@@ -229,3 +229,17 @@ def test_a_reset_keeps_each_cards_language(demo, seeded):
     assert languages["9900000000001"] == "en" and languages["1100000000001"] == "zh"
     assert languages["1100000000003"] is None
     assert all(row["language"] is None for row in seeded["card"])  # the seeded rows are left as they were
+
+
+def test_trainees_outside_demo_mode_change_the_demo_password_first(demo, tmp_path):
+    """As the demo cards do: outside demo mode 88888888 is a published password on a real server."""
+    from click.testing import CliRunner
+
+    from cli import main
+
+    env = {"EPORTFX_DATABASE_URL": demo.url, "EPORTFX_INSTANCE": str(tmp_path), "EPORTFX_DEMO": ""}
+    result = CliRunner().invoke(main, ["seed-demo", "--trainees", "1"], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    with demo.session() as session:
+        cards = session.exec(select(Card).where(Card.holder.startswith(seed.TRAINEE_PREFIX))).all()
+    assert len(cards) == 2 and all(card.must_change_password for card in cards)
