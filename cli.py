@@ -87,8 +87,14 @@ def seed_demo(extra, trainees, reset):
     else:
         click.echo("demo data already present")
     if trainees and not reset:
+        have = seed.count_trainees(db)
         made = seed.seed_trainees(db, trainees, must_change=not app.config.get("DEMO"))
-        click.echo(f"{made} trainees added ({seed.TRAINEE_PREFIX}01 … {seed.TRAINEE_PREFIX}{trainees:02d})")
+        if made:
+            prefix = seed.TRAINEE_PREFIX
+            click.echo(f"{made} trainees added ({prefix}{have + 1:02d} … {prefix}{trainees:02d})")
+        else:  # trainees are only ever added: a smaller class needs a reset
+            click.echo(f"no trainee added: {have} already present; seed-demo --reset --trainees {trainees} "
+                       f"puts the demo back with {trainees}")
     if extra:
         with click.progressbar(length=extra, label="forms", file=sys.stderr) as bar:
             bulk.add_forms(db, extra, progress=bar.update)

@@ -174,6 +174,7 @@ def test_command_line_trainees_and_reset(demo, tmp_path):
         return result.output
 
     assert "1 trainees added (学员01 … 学员01)" in run("--trainees", "1")
+    assert "no trainee added: 1 already present" in run("--trainees", "1")
     seeded = _counts(demo)
     assert workflow.apply_forms(db=demo, actor=actor_of(demo, "1200000001001"), quantity=5).ok
     applied = _counts(demo)
