@@ -150,5 +150,16 @@ def _seed_scratch(path: str, trainees: int, settings: str) -> None:
     scratch.dispose()
 
 
+def _die_with_parent() -> None:
+    """A reset's request can be cut (eportfx serve stopped, a worker killed): on Linux the seeding then
+    stops with it rather than run on for minutes, orphaned."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 if __name__ == "__main__":  # the child process of seeded_rows()
+    _die_with_parent()
     _seed_scratch(sys.argv[1], int(sys.argv[2]), sys.argv[3])

@@ -1,6 +1,7 @@
 """Demo mode (EPORTFX_DEMO): one-click login with the demo cards, 重置演示数据 in one transaction,
 trainees who are copies of enterprise A; with the setting off, none of it exists."""
 import gzip
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -244,3 +245,37 @@ def test_trainees_outside_demo_mode_change_the_demo_password_first(demo, tmp_pat
     with demo.session() as session:
         cards = session.exec(select(Card).where(Card.holder.startswith(seed.TRAINEE_PREFIX))).all()
     assert len(cards) == 2 and all(card.must_change_password for card in cards)
+
+
+def test_the_reset_seeding_stops_when_its_process_dies(tmp_path):
+    """eportfx serve stopped (or a worker killed) during a reset: the child seeding the scratch
+    database stops with it instead of running on for minutes, orphaned."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    script = ("import os, threading, time\n"
+              "from db import demo\nfrom db.rules import Policy\n"
+              "threading.Thread(target=demo.seeded_rows, args=(Policy(), 20), daemon=True).start()\n"
+              "time.sleep(2)\nos._exit(0)\n")
+    subprocess.run([sys.executable, "-c", script], check=True, env={**os.environ, "TMPDIR": str(tmp_path)},
+                   cwd=Path(__file__).resolve().parent.parent, timeout=60)
+
+    def seeding():
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and str(tmp_path).encode() in (proc / "cmdline").read_bytes():
+                    found.append(proc.name)
+            except OSError:
+                pass
+        return found
+
+    deadline = time.monotonic() + 5  # seeding 20 trainees takes far longer
+    while seeding() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = seeding()
+    for pid in left:
+        os.kill(int(pid), 9)
+    assert not left
