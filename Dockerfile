@@ -4,11 +4,12 @@
 # image keeps only that, without the source tree or pip's build files.
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml app.py cli.py settings.py ./
+COPY pyproject.toml app.py cli.py serving.py settings.py ./
 COPY blueprints ./blueprints
 COPY db ./db
 COPY templates ./templates
 COPY static ./static
+COPY translations ./translations
 RUN pip install --no-cache-dir --prefix=/install .
 
 FROM python:3.11-slim

@@ -73,6 +73,9 @@ def seed_demo(extra, trainees, reset):
     from db import bulk, demo, seed
 
     app = _app()
+    if reset and not app.config.get("DEMO"):  # a branch's real forms, cards and audit trail would go
+        raise click.ClickException("seed-demo --reset replaces every row of the database with the demo data: "
+                                   "it runs in demo mode only (EPORTFX_DEMO=1). Nothing was changed.")
     db = _db(app)
     _migrate(db)
     if reset:
@@ -84,8 +87,14 @@ def seed_demo(extra, trainees, reset):
     else:
         click.echo("demo data already present")
     if trainees and not reset:
-        made = seed.seed_trainees(db, trainees)
-        click.echo(f"{made} trainees added ({seed.TRAINEE_PREFIX}01 … {seed.TRAINEE_PREFIX}{trainees:02d})")
+        have = seed.count_trainees(db)
+        made = seed.seed_trainees(db, trainees, must_change=not app.config.get("DEMO"))
+        if made:
+            prefix = seed.TRAINEE_PREFIX
+            click.echo(f"{made} trainees added ({prefix}{have + 1:02d} … {prefix}{trainees:02d})")
+        else:  # trainees are only ever added: a smaller class needs a reset
+            click.echo(f"no trainee added: {have} already present; seed-demo --reset --trainees {trainees} "
+                       f"puts the demo back with {trainees}")
     if extra:
         with click.progressbar(length=extra, label="forms", file=sys.stderr) as bar:
             bulk.add_forms(db, extra, progress=bar.update)
@@ -124,16 +133,22 @@ def create_card(kind, holder, card_no, customs_code, district):
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--table", default="district", help="district, transport, trade, settlement, deal, currency, country")
 def import_codes(csv_file, table):
-    from db import codes
+    from db import audit, codes
 
     if table not in codes.TABLES:
         raise click.ClickException(f"unknown table {table}")
-    good, checked = codes.read_csv(csv_file.read_text(encoding="utf-8-sig"), table)
+    text = codes.decode(csv_file.read_bytes())
+    if text is None:
+        raise click.ClickException(f"{csv_file} is not UTF-8: save it as CSV UTF-8 and import it again")
+    good, checked = codes.read_csv(text, table)
     for row in checked:
         if row.error:
             click.echo(f"line {row.line}: {row.code} {row.name}: {row.error}", err=True)
     with _db(_app()).write() as session:
+        audit.lock_head(session)  # first, as every writer does
         added, changed = codes.apply_import(session, table, good)
+        audit.append(session, actor=SYSTEM, action=codes.IMPORT_ACTION,  # as the screen's 导入 does
+                     detail=f"{codes.TABLES[table]}：新增 {added}，修改 {changed}，不变 {len(good) - added - changed}")
     click.echo(f"{codes.TABLES[table]}: {added} added, {changed} renamed, {len(checked) - len(good)} rejected")
 
 

@@ -25,8 +25,9 @@ class CardUser(UserMixin):
         self.actor = Actor.of(card)
 
     def get_id(self) -> str:
-        # the version changes on logout and password change, so an old cookie no longer loads a user
-        return f"{self.card.id}:{self.card.session_version}"
+        # the version changes on logout and password change, so an old cookie no longer loads a user;
+        # the number, because 重置演示数据 may give this id to another card
+        return f"{self.card.id}:{self.card.session_version}:{self.card.card_no}"
 
 
 # The user object per distinct card row, per process: the row is read on every request (one lookup by
@@ -38,11 +39,12 @@ USERS_KEPT = 1000
 @login_manager.user_loader
 def load_user(user_id: str):
     try:
-        card_id, version = (int(part) for part in user_id.split(":"))
+        card_id, version, card_no = user_id.split(":")
+        card_id, version = int(card_id), int(version)
     except ValueError:
         return None
     row = session_row(get_session(), card_id, version)
-    if row is None:
+    if row is None or row.card_no != card_no:
         return None
     user = _users.get(row)
     if user is None:

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app
 
 from blueprints._auth import actor, require
 from blueprints._htmx import render
-from db import exercises
+from db import clock, exercises
 from db.engine import get_db, get_session
 from db.models import Card, CardKind
 
@@ -50,7 +50,12 @@ def export():
     for row in exercises.trainees(get_session()):
         last = row.last
         writer.writerow([row.card_no, row.holder, row.enterprise, row.count, len(exercises.TASKS),
-                         last.action if last else "", last.at.isoformat(timespec="seconds") if last else ""]
+                         last.action if last else "", moment(last.at) if last else ""]
                         + ["完成" if row.done[task.key] else "" for task in exercises.TASKS])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=exercises.csv"})
+
+
+def moment(at) -> str:
+    """China time, as the screen shows it (the `moment` filter)."""
+    return clock.local(at).strftime("%Y-%m-%d %H:%M")

@@ -103,12 +103,13 @@ def reset(db: Database, *, trainees: int | None = None, rows: dict | None = None
         trainees = seed.count_trainees(db)
     rows = rows if rows is not None else seeded_rows(db.settings, trainees)
     with db.write_connection() as conn:
+        chosen = dict(conn.execute(select(Card.card_no, Card.language).where(Card.language.is_not(None))).all())
         _append_only(conn, db.is_sqlite, on=False)
         for table in reversed(tables()):
             conn.execute(table.delete())
         for table in tables():
             if rows.get(table.name):
-                conn.execute(insert(table), rows[table.name])
+                conn.execute(insert(table), _keep_languages(table.name, rows[table.name], chosen))
         _append_only(conn, db.is_sqlite, on=True)
         if not db.is_sqlite:
             for table in tables():
@@ -116,6 +117,13 @@ def reset(db: Database, *, trainees: int | None = None, rows: dict | None = None
                     conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
                                       f"COALESCE((SELECT MAX(id) FROM \"{table.name}\"), 0) + 1, false)"))
     return {name: len(table_rows) for name, table_rows in rows.items()}
+
+
+def _keep_languages(table: str, rows: list[dict], chosen: dict[str, str]) -> list[dict]:
+    """中文 / English is the person's choice, not demo data: each card keeps the one it had."""
+    if table != Card.__tablename__ or not chosen:
+        return rows
+    return [row | {"language": chosen.get(row["card_no"], row["language"])} for row in rows]
 
 
 def _append_only(conn, is_sqlite: bool, *, on: bool) -> None:
@@ -142,5 +150,16 @@ def _seed_scratch(path: str, trainees: int, settings: str) -> None:
     scratch.dispose()
 
 
+def _die_with_parent() -> None:
+    """A reset's request can be cut (eportfx serve stopped, a worker killed): on Linux the seeding then
+    stops with it rather than run on for minutes, orphaned."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 if __name__ == "__main__":  # the child process of seeded_rows()
+    _die_with_parent()
     _seed_scratch(sys.argv[1], int(sys.argv[2]), sys.argv[3])

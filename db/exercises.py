@@ -73,9 +73,20 @@ def _ran(queries: list[QueryLog], business: str, condition: str) -> bool:
     return False
 
 
-def _events(session: Session, card_id: int) -> list[AuditEvent]:
-    start = session.exec(select(func.max(AuditEvent.seq)).where(AuditEvent.action == seed.READY)).one() or 0
-    return list(session.exec(select(AuditEvent).where(AuditEvent.card_id == card_id, AuditEvent.seq > start)
+def _start(session: Session, card: Card) -> int:
+    """The seq after which the card's actions count: the first 练习开始 after its enterprise's 入网 (the
+    seed's own story comes before it; trainees added later for latecomers start a later one, which must
+    not wipe the others' progress). An enterprise the data centre made during the class has none: all
+    its events count."""
+    joined = session.exec(select(func.min(AuditEvent.seq)).where(AuditEvent.enterprise_id == card.enterprise_id)
+                          ).one() or 0
+    return session.exec(select(func.min(AuditEvent.seq)).where(AuditEvent.action == seed.READY,
+                                                               AuditEvent.seq > joined)).one() or 0
+
+
+def _events(session: Session, card: Card) -> list[AuditEvent]:
+    start = _start(session, card)
+    return list(session.exec(select(AuditEvent).where(AuditEvent.card_id == card.id, AuditEvent.seq > start)
                              .order_by(AuditEvent.seq).limit(5000)).all())
 
 
@@ -128,7 +139,7 @@ class Progress:
 
 
 def progress(session: Session, card: Card) -> Progress:
-    events = _events(session, card.id)
+    events = _events(session, card)
     enterprise = session.get(Enterprise, card.enterprise_id) if card.enterprise_id else None
     return Progress(card.card_no, card.holder, enterprise.name if enterprise else "",
                     done(events, _queries(session, card.id)),

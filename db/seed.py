@@ -115,6 +115,8 @@ def seed_demo(db: Database, *, seed: int = 7, must_change: bool = False) -> bool
     _pending(demo)
     _huanggang(demo)
     demo.play()
+    with db.write() as session:  # 练习 counts what enterprise A's and B's cards do after this event
+        audit.append(session, actor=SYSTEM, action=READY, detail="演示数据")
     if must_change:
         with db.write() as session:
             session.execute(update(Card).values(must_change_password=True))
@@ -352,9 +354,9 @@ def count_trainees(db: Database) -> int:
     return len(names)
 
 
-def seed_trainees(db: Database, count: int, *, seed: int = 7) -> int:
+def seed_trainees(db: Database, count: int, *, seed: int = 7, must_change: bool = False) -> int:
     """Make enterprises 学员01 … 学员{count} (those missing), each with its cards and enterprise A's
-    story on its own forms. Returns how many were made."""
+    story on its own forms. Returns how many were made. `must_change` as for seed_demo."""
     have = count_trainees(db)
     if count <= have:
         return 0
@@ -375,7 +377,7 @@ def seed_trainees(db: Database, count: int, *, seed: int = 7) -> int:
             for card_no, (kind, holder) in trainee_cards(number).items():
                 result, _ = accounts.create_card(
                     db=db, actor=SYSTEM, kind=kind, holder=holder, card_no=card_no, password=DEMO_PASSWORD,
-                    must_change=False, permission_expires=demo.base + timedelta(days=365),
+                    must_change=must_change, permission_expires=demo.base + timedelta(days=365),
                     enterprise_id=enterprise_id)
                 assert result.ok, result.message
         with db.session() as session:

@@ -6,7 +6,8 @@ from click.testing import CliRunner
 from sqlmodel import func, select
 
 from cli import main
-from db.models import Card, Code, Form
+from db import codes
+from db.models import AuditEvent, Card, Code, Form
 
 
 def _run(db, tmp_path, *args):
@@ -39,6 +40,19 @@ def test_create_card_and_import_codes(db, tmp_path):
     assert "1 added, 0 renamed, 1 rejected" in result.output
     with db.session() as session:
         assert session.get(Code, ("district", "5701")).name == "拱北新关"
+        event = session.exec(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+    assert (event.action, event.card_no, event.detail) == (codes.IMPORT_ACTION, "系统", "关区代码：新增 1，修改 0，不变 1")
+    assert "审计链完整" in _run(db, tmp_path, "verify-audit").output
+
+
+def test_import_codes_refuses_a_file_that_is_not_utf8(db, tmp_path):
+    """Excel's plain "CSV" on a Chinese Windows is GBK: the command says so, as the screen does."""
+    csv = tmp_path / "gbk.csv"
+    csv.write_bytes("code,name\n5702,拱北二关\n".encode("gbk"))
+    result = CliRunner().invoke(main, ["import-codes", str(csv)],
+                                env={"EPORTFX_DATABASE_URL": db.url, "EPORTFX_INSTANCE": str(tmp_path)})
+    assert result.exit_code == 1 and result.exception.__class__ is SystemExit, result.exception
+    assert "is not UTF-8" in result.output
 
 
 def test_backup_writes_a_usable_copy(db, tmp_path):

@@ -1,6 +1,7 @@
 """Demo mode (EPORTFX_DEMO): one-click login with the demo cards, 重置演示数据 in one transaction,
 trainees who are copies of enterprise A; with the setting off, none of it exists."""
 import gzip
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -151,7 +152,7 @@ class TestOn:
         assert asked.status_code == 200 and "是否重置演示数据？" in asked.get_data(as_text=True)
         assert _count_events(demo) == events
         done = client.post("/demo/reset", data={"csrf_token": client.csrf, "confirmed": "1"})
-        assert done.status_code == 303
+        assert done.status_code == 303 and done.location == "/admin/"
         assert "演示数据已重置" in client.get(done.location).get_data(as_text=True)
         assert _count_events(demo) == len(seeded["auditevent"]) < events
         assert client.get("/demo/reset").status_code == 200  # the admin's session survives the reset
@@ -167,15 +168,20 @@ def test_command_line_trainees_and_reset(demo, tmp_path):
 
     from cli import main
 
-    def run(*args):
-        env = {"EPORTFX_DATABASE_URL": demo.url, "EPORTFX_INSTANCE": str(tmp_path)}
+    def run(*args, demo_mode="1", status=0):
+        env = {"EPORTFX_DATABASE_URL": demo.url, "EPORTFX_INSTANCE": str(tmp_path), "EPORTFX_DEMO": demo_mode}
         result = CliRunner().invoke(main, ["seed-demo", *args], env=env, catch_exceptions=False)
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == status, result.output
         return result.output
 
     assert "1 trainees added (学员01 … 学员01)" in run("--trainees", "1")
+    assert "no trainee added: 1 already present" in run("--trainees", "1")
     seeded = _counts(demo)
     assert workflow.apply_forms(db=demo, actor=actor_of(demo, "1200000001001"), quantity=5).ok
+    applied = _counts(demo)
+    # outside demo mode the database may be a branch's real one: --reset is refused, nothing changes
+    assert "demo mode only (EPORTFX_DEMO=1)" in run("--reset", demo_mode="", status=1)
+    assert _counts(demo) == applied != seeded
     assert "demo data reset: 14 cards" in run("--reset")
     assert _counts(demo) == seeded
 
@@ -191,3 +197,85 @@ def test_card_purposes_are_the_manuals_words():
         text = "".join(block["text"] for block in found["blocks"])
         assert not quote or quote[0] in text, reference
     assert demo_mode.purpose(demo_mode.PURPOSES["3300000000001"]) == "§二 核销单验核、出口报关；§六 待海关确认后可重新备案"
+
+
+def test_a_session_never_moves_to_another_card_after_a_reset(client, demo):
+    """A card issued during the class, then a latecomer added: the reset seeds every trainee at once, so
+    the latecomer's cards get other ids. Their logged-in browser must not become another card's session."""
+    from db import accounts
+    from db.actor import SYSTEM
+    from db.models import CardKind
+
+    seed.seed_trainees(demo, 1)
+    assert accounts.create_card(db=demo, actor=SYSTEM, kind=CardKind.BUREAU, holder="发卡练习")[0].ok
+    seed.seed_trainees(demo, 2)
+    login(client, "1200000002001")
+    demo_mode.reset(demo)
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
+    assert "1200000002002" not in page and "发卡练习" not in page
+    assert "1200000002001" in page or "IC卡密码" in page  # still that card, or the login page
+
+
+def test_a_reset_keeps_each_cards_language(demo, seeded):
+    """中文 / English is the person's choice, not demo data: a reset in the middle of an English class
+    leaves the trainer's and the trainees' screens in English."""
+    from db import accounts
+
+    with demo.session() as session:
+        ids = {c.card_no: c.id for c in session.exec(select(Card)).all()}
+    accounts.set_language(db=demo, card_id=ids["9900000000001"], language="en")
+    accounts.set_language(db=demo, card_id=ids["1100000000001"], language="zh")
+    demo_mode.reset(demo, rows=seeded)
+    with demo.session() as session:
+        languages = {c.card_no: c.language for c in session.exec(select(Card)).all()}
+    assert languages["9900000000001"] == "en" and languages["1100000000001"] == "zh"
+    assert languages["1100000000003"] is None
+    assert all(row["language"] is None for row in seeded["card"])  # the seeded rows are left as they were
+
+
+def test_trainees_outside_demo_mode_change_the_demo_password_first(demo, tmp_path):
+    """As the demo cards do: outside demo mode 88888888 is a published password on a real server."""
+    from click.testing import CliRunner
+
+    from cli import main
+
+    env = {"EPORTFX_DATABASE_URL": demo.url, "EPORTFX_INSTANCE": str(tmp_path), "EPORTFX_DEMO": ""}
+    result = CliRunner().invoke(main, ["seed-demo", "--trainees", "1"], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    with demo.session() as session:
+        cards = session.exec(select(Card).where(Card.holder.startswith(seed.TRAINEE_PREFIX))).all()
+    assert len(cards) == 2 and all(card.must_change_password for card in cards)
+
+
+def test_the_reset_seeding_stops_when_its_process_dies(tmp_path):
+    """eportfx serve stopped (or a worker killed) during a reset: the child seeding the scratch
+    database stops with it instead of running on for minutes, orphaned."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    script = ("import os, threading, time\n"
+              "from db import demo\nfrom db.rules import Policy\n"
+              "threading.Thread(target=demo.seeded_rows, args=(Policy(), 20), daemon=True).start()\n"
+              "time.sleep(2)\nos._exit(0)\n")
+    subprocess.run([sys.executable, "-c", script], check=True, env={**os.environ, "TMPDIR": str(tmp_path)},
+                   cwd=Path(__file__).resolve().parent.parent, timeout=60)
+
+    def seeding():
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and str(tmp_path).encode() in (proc / "cmdline").read_bytes():
+                    found.append(proc.name)
+            except OSError:
+                pass
+        return found
+
+    deadline = time.monotonic() + 5  # seeding 20 trainees takes far longer
+    while seeding() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = seeding()
+    for pid in left:
+        os.kill(int(pid), 9)
+    assert not left

@@ -38,6 +38,20 @@ def test_dockerfile_is_hadolint_clean_and_installs_the_package():
     assert "\nUSER 10001\n" in dockerfile
 
 
+def test_the_image_builds_from_every_file_the_package_installs():
+    """The build stage COPYs file by file: each module and package folder pyproject.toml installs must be
+    among them (without serving.py `eportfx serve` cannot start; without translations/ no English)."""
+    import tomllib
+
+    build_stage = (ROOT / "Dockerfile").read_text().split("\nFROM ")[1]  # after the header comment
+    copied = {source.rstrip("/") for line in build_stage.splitlines() if line.startswith("COPY ")
+              for source in line.split()[1:-1]}
+    tool = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    wanted = {f"{module}.py" for module in tool["py-modules"]}
+    wanted |= {pattern.rstrip("*") for pattern in tool["packages"]["find"]["include"]}
+    assert wanted <= copied, sorted(wanted - copied)
+
+
 def _compose():
     return YAML(typ="safe").load((ROOT / "compose.yaml").read_text())
 

@@ -62,6 +62,8 @@ def test_trainer_sees_everyone_and_exports(client, demo, trainees):
     assert "学员01（企业操作员）" in page and "学员02（企业操作员）" in page and "1 / 12" in page
     csv = client.get("/exercises/trainer.csv").get_data(as_text=True)
     assert csv.splitlines()[2].startswith("1200000002001,学员02（企业操作员）,学员02 深圳市华南进出口有限公司,1,12,核销单申请")
+    at = csv.splitlines()[2].split(",")[6]
+    assert f"核销单申请 {at}</td>" in page  # the time as the screen shows it (China time), not UTC
 
 
 def test_off_without_demo_mode(demo):
@@ -153,3 +155,18 @@ def test_a_value_typed_without_setting_it_counts_when_the_run_takes_it(client, d
     login(client, "1200000001001")
     _run(client, "/query/?b=form&nf=number&no=eq&nv=286000001")  # 开始查找 straight after typing the value
     assert _progress(demo, "1200000001001").done["query_number"]
+
+
+def test_a_trainee_added_later_keeps_everyones_progress(demo, trainees):
+    """A latecomer (seed-demo --trainees 3 during the class) starts at 0; the others keep theirs."""
+    assert workflow.apply_forms(db=demo, actor=trainees[0], quantity=5).ok
+    assert seed.seed_trainees(demo, 3) == 1
+    assert _progress(demo, "1200000001001").done["apply"]
+    assert _progress(demo, "1200000003001").count == 0
+    assert workflow.apply_forms(db=demo, actor=actor_of(demo, "1200000003001"), quantity=5).ok
+    assert _progress(demo, "1200000003001").done["apply"]
+
+
+def test_the_seeded_story_never_counts_without_trainees(demo):
+    """make run seeds no trainee: enterprise A's operator card starts at 0 too."""
+    assert _progress(demo, "1100000000001").count == 0

@@ -72,5 +72,30 @@ def test_reset_restores_the_seeded_counts(browser, live, demo, seeded, js):
         assert _applications(demo) == before
         page.get_by_role("button", name="确定").click()
     expect(page.get_by_text("演示数据已重置")).to_be_visible()
+    expect(page).to_have_url(f"{live}/admin/")  # the data centre's 首页, not a missing page
+    expect(page.get_by_text("未找到该页面")).to_have_count(0)
     assert _applications(demo) == len(seeded["formapplication"]) == before - 1
     context.close()
+
+
+def test_reset_button_waits_while_the_reset_runs(page, live, demo, seeded, monkeypatch):
+    """With 30 trainees a reset takes minutes: the button stays disabled meanwhile, so a second click
+    cannot start a second reset."""
+    import threading
+
+    release = threading.Event()
+
+    def slow(settings, trainees):
+        release.wait(20)
+        return seeded
+
+    monkeypatch.setattr(demo_mode, "seeded_rows", slow)
+    page.goto(f"{live}/login")
+    page.get_by_role("button", name="以 9900000000001 ").click()
+    page.get_by_role("note").get_by_role("link", name="重置演示数据").click()
+    page.on("dialog", lambda dialog: dialog.accept())
+    button = page.get_by_role("button", name="重置演示数据")
+    button.click()
+    expect(button).to_be_disabled()
+    release.set()
+    expect(page.get_by_text("演示数据已重置")).to_be_visible()
