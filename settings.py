@@ -29,7 +29,8 @@ class Defaults:
     LOGIN_MAX_FAILURES = 5  # wrong passwords in a row before the card must wait
     LOGIN_DELAY_SECONDS = 60  # the first wait; it doubles with every further wrong password
     LOGIN_DELAY_MAX_SECONDS = 3600  # the longest wait
-    LOGIN_RATE_PER_MINUTE = 20  # login attempts per client address per minute
+    LOGIN_RATE_PER_MINUTE = 20  # login attempts on one card from one client address per minute
+    LOGIN_RATE_PER_ADDRESS_PER_MINUTE = 100  # login attempts from one client address per minute, all cards
     HTTPS = False  # served over HTTPS: Secure cookies and HSTS
     SESSION_IDLE_MINUTES = 30  # a session ends after this long without a request
     SESSION_MAX_HOURS = 12  # and this long after its login, whatever happens
@@ -46,6 +47,7 @@ class TestDefaults(Defaults):
     TESTING = True
     WTF_CSRF_ENABLED = True
     LOGIN_RATE_PER_MINUTE = 10_000
+    LOGIN_RATE_PER_ADDRESS_PER_MINUTE = 10_000
 
 
 def instance_path(env_value: str | None) -> Path:

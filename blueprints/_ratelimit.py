@@ -1,6 +1,9 @@
-"""Login and password attempts per client address: at most LOGIN_RATE_PER_MINUTE in any 60 seconds
-(a moving window: no fresh allowance at the turn of a clock minute). Counted in this process, or in
-Redis when REDIS_URL is set, so several instances or workers behind a proxy share the count.
+"""Login and password attempts, in any 60 seconds (a moving window: no fresh allowance at the turn of
+a clock minute): at most LOGIN_RATE_PER_MINUTE for one card from one client address (guessing a card's
+password), and at most LOGIN_RATE_PER_ADDRESS_PER_MINUTE from one address whatever the cards (trying
+one password on many cards). A classroom behind one address logs its trainees in at the same minute,
+each on their own card: the second window is the one it shares. Counted in this process, or in Redis
+when REDIS_URL is set, so several instances or workers behind a proxy share the count.
 
 Only allowed attempts are counted (as the `limits` library's moving window does), so an address that
 waits a minute gets its attempts back however hard it was refused. Why not Flask-Limiter: its storage
@@ -20,21 +23,26 @@ _local: dict[str, deque] = {}
 _swept = [0.0]
 
 
-def allow(bucket: str) -> bool:
-    limit = int(current_app.config["LOGIN_RATE_PER_MINUTE"])
+def allow(bucket: str, card_no: str) -> bool:
+    """One more attempt on `card_no` from this address, if both its windows have room (then it counts in both)."""
+    config = current_app.config
+    address = f"{bucket}:{request.remote_addr}"
+    windows = [(f"{address}:{card_no[:40]}", int(config["LOGIN_RATE_PER_MINUTE"])),
+               (address, max(int(config["LOGIN_RATE_PER_ADDRESS_PER_MINUTE"]), int(config["LOGIN_RATE_PER_MINUTE"])))]
     now = time.time()
-    key = f"{bucket}:{request.remote_addr}"
-    url = current_app.config.get("REDIS_URL")
+    url = config.get("REDIS_URL")
     if url:
-        return _redis_allow(url, f"eportfx:rate:{key}", now, limit)
+        return _redis_allow(url, [f"eportfx:rate:{key}" for key, _ in windows], now, [n for _, n in windows])
     with _lock:
         _sweep(now)
-        hits = _local.setdefault(key, deque())
-        while hits and hits[0] <= now - WINDOW:
-            hits.popleft()
-        if len(hits) >= limit:
+        hits = [_local.setdefault(key, deque()) for key, _ in windows]
+        for seen in hits:
+            while seen and seen[0] <= now - WINDOW:
+                seen.popleft()
+        if any(len(seen) >= limit for seen, (_, limit) in zip(hits, windows)):
             return False
-        hits.append(now)
+        for seen in hits:
+            seen.append(now)
         return True
 
 
@@ -47,23 +55,26 @@ def _sweep(now: float) -> None:
         del _local[key]
 
 
-# one round trip, atomic: drop the attempts older than the window, count, add this one if allowed
+# one round trip, atomic: drop the attempts older than the window from each key, and add this one to
+# every key only if each has room (ARGV: now, window, member, then one limit per key)
 _MOVING = """
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
-  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
-  redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2])))
-  return 1
+for i, key in ipairs(KEYS) do
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
+  if redis.call('ZCARD', key) >= tonumber(ARGV[3 + i]) then return 0 end
 end
-return 0
+for i, key in ipairs(KEYS) do
+  redis.call('ZADD', key, ARGV[1], ARGV[3])
+  redis.call('EXPIRE', key, math.ceil(tonumber(ARGV[2])))
+end
+return 1
 """
 _scripts = {}
 
 
-def _redis_allow(url: str, key: str, now: float, limit: int) -> bool:
+def _redis_allow(url: str, keys: list[str], now: float, limits: list[int]) -> bool:
     import redis
 
     script = _scripts.get(url)
     if script is None:
         script = _scripts.setdefault(url, redis.Redis.from_url(url).register_script(_MOVING))
-    return bool(script(keys=[key], args=[now, WINDOW, limit, f"{now}:{uuid.uuid4().hex}"]))
+    return bool(script(keys=keys, args=[now, WINDOW, f"{now}:{uuid.uuid4().hex}", *limits]))

@@ -18,9 +18,9 @@ def login():
         return redirect(back or url_for("portal.home"))
     card_no, message = "", None
     if request.method == "POST":
-        if not _ratelimit.allow("login"):
-            abort(429)
         card_no = request.form.get("card_no", "")[:40]
+        if not _ratelimit.allow("login", card_no):
+            abort(429)
         result = accounts.authenticate(db=get_db(), card_no=card_no, password=request.form.get("password", ""))
         if result.card:
             log_in(result.card)
@@ -61,7 +61,7 @@ def language():
 def password():
     result = None
     if request.method == "POST":
-        if not _ratelimit.allow("password"):
+        if not _ratelimit.allow("password", current_user.card.card_no):
             abort(429)
         form = request.form
         result = accounts.change_password(db=get_db(), actor=actor(), old=form.get("old", ""),

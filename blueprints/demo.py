@@ -18,9 +18,9 @@ bp = Blueprint("demo", __name__, url_prefix="/demo")
 @bp.route("/login", methods=["POST"])
 def login():
     """A demo card's 登录 button: the card and the demo password, through the real login checks."""
-    if not _ratelimit.allow("login"):
-        abort(429)
     card_no = request.form.get("card_no", "")[:40]
+    if not _ratelimit.allow("login", card_no):
+        abort(429)
     if card_no not in {card.card_no for card in demo.demo_cards(get_db())}:
         abort(404)
     result = accounts.authenticate(db=get_db(), card_no=card_no, password=seed.DEMO_PASSWORD)

@@ -84,3 +84,66 @@ def test_the_window_moves_a_new_clock_minute_gives_no_fresh_attempts(demo, tmp_p
     assert attempt() == 429
     NOW[0] += 46  # 61 seconds after the three: they are out of the window
     assert [attempt() for _ in range(4)] == [422, 422, 422, 429]
+
+
+def _app(demo, tmp_path, shared: bool, **config):
+    from app import create_app
+
+    base = {"TESTING": True, "DATABASE": demo, "SECRET_KEY": "s", "INSTANCE": str(tmp_path), **config}
+    if shared:
+        base["REDIS_URL"] = "redis://127.0.0.1:6379/15"
+    return create_app(base)
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["process", "redis"])
+def test_a_classroom_behind_one_address_logs_in_each_on_its_own_card(demo, tmp_path, shared):
+    """Thirty trainees at the same minute from one address, each on their own card, with the shipped
+    limits: none is refused; guessing one card from there is still stopped at its own limit."""
+    client = _app(demo, tmp_path, shared, LOGIN_RATE_PER_MINUTE=20, LOGIN_RATE_PER_ADDRESS_PER_MINUTE=100).test_client()
+    address = f"10.{uuid.uuid4().int % 250}.4.4"
+
+    def attempt(card_no, password="wrong-pw"):
+        token = csrf_of(client.get("/login").get_data(as_text=True))
+        return client.post("/login", data={"card_no": card_no, "password": password, "csrf_token": token},
+                           environ_base={"REMOTE_ADDR": address}).status_code
+
+    assert {attempt(f"12000000{n:02d}001") for n in range(1, 31)} == {422}  # no such cards: 卡号或密码错误
+    assert attempt("1100000000001", "88888888") == 303  # logged in
+    assert [attempt("1100000000006") for _ in range(20)] == [422] * 20
+    assert attempt("1100000000006") == 429  # the 21st on one card
+    assert attempt("1100000000007") == 422  # another card from the same address still gets its answer
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["process", "redis"])
+def test_many_cards_from_one_address_stop_at_the_address_limit(demo, tmp_path, shared):
+    """One password tried on many cards: the address's own window stops it, whichever card comes next;
+    a refused attempt counts in neither window."""
+    client = _app(demo, tmp_path, shared, LOGIN_RATE_PER_MINUTE=3, LOGIN_RATE_PER_ADDRESS_PER_MINUTE=5).test_client()
+    address = f"10.{uuid.uuid4().int % 250}.5.5"
+
+    def attempt(card_no):
+        token = csrf_of(client.get("/login").get_data(as_text=True))
+        return client.post("/login", data={"card_no": card_no, "password": "88888888x", "csrf_token": token},
+                           environ_base={"REMOTE_ADDR": address}).status_code
+
+    assert [attempt(f"99{n:011d}") for n in range(5)] == [422] * 5
+    assert attempt("9900000000999") == 429 and attempt("1100000000001") == 429
+    NOW[0] += 61
+    assert attempt("9900000000999") == 422
+
+
+def test_demo_one_click_logins_of_a_classroom_are_not_refused(demo, tmp_path):
+    """Demo mode, 25 trainees pressing their card's 登录 in the same minute from one address (a
+    classroom behind one router), with the shipped limits."""
+    from db import seed
+
+    seed.seed_trainees(demo, 25)
+    app = _app(demo, tmp_path, False, DEMO=True, LOGIN_RATE_PER_MINUTE=20, LOGIN_RATE_PER_ADDRESS_PER_MINUTE=100)
+    codes = []
+    for n in range(1, 26):
+        client = app.test_client()
+        token = csrf_of(client.get("/login").get_data(as_text=True))
+        answer = client.post("/demo/login", data={"card_no": f"12000000{n:02d}001", "csrf_token": token},
+                             environ_base={"REMOTE_ADDR": "10.7.7.7"})
+        codes.append((answer.status_code, answer.location))
+    assert codes == [(303, "/")] * 25
