@@ -83,8 +83,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _nginx_config(tmp_path: Path, upstream: int, http: int, https: int) -> Path:
-    """deploy/nginx.conf with the compose host names and the certificate paths pointed at this machine."""
+def _nginx_config(tmp_path: Path, upstream: int, http: int, https: int, timeout: str = "120s") -> Path:
+    """deploy/nginx.conf with the compose host names and the certificate paths pointed at this machine
+    (and the general read timeout `timeout`)."""
     certs = tmp_path / "certs"
     certs.mkdir()
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
@@ -93,7 +94,8 @@ def _nginx_config(tmp_path: Path, upstream: int, http: int, https: int) -> Path:
     site = ((ROOT / "deploy" / "nginx.conf").read_text()
             .replace("app1:8000", f"127.0.0.1:{upstream}").replace("app2:8000", f"127.0.0.1:{upstream}")
             .replace("/etc/nginx/certs", str(certs)).replace("/var/log/nginx", str(tmp_path))
-            .replace("listen 80;", f"listen 127.0.0.1:{http};").replace("listen 443 ", f"listen 127.0.0.1:{https} "))
+            .replace("listen 80;", f"listen 127.0.0.1:{http};").replace("listen 443 ", f"listen 127.0.0.1:{https} ")
+            .replace("proxy_read_timeout 120s;", f"proxy_read_timeout {timeout};"))
     (tmp_path / "site.conf").write_text(site)
     brotli = ""
     if BROTLI.exists():
@@ -193,6 +195,37 @@ def test_nginx_serves_the_app_with_tls_compression_and_caching(proxied, tmp_path
             opener.open(f"http://127.0.0.1:{http}/login?x=1", timeout=5)
         assert moved.value.code == 301
         assert moved.value.headers["Location"] == "https://127.0.0.1/login?x=1"
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+
+
+@needs_nginx
+def test_nginx_waits_for_a_demo_reset_longer_than_for_other_requests(proxied, tmp_path):
+    """重置演示数据 answers only once the demo is seeded again (a minute or more with a class): its own
+    location waits 600 s where any other request is cut at the general timeout (shortened here to 1 s)."""
+    app, port = proxied
+    slow = lambda: (time.sleep(2.5), "done")[1]  # noqa: E731
+    app.add_url_rule("/demo/reset", "slow_reset", slow)
+    app.add_url_rule("/slow", "slow", slow)
+    https = _free_port()
+    main = _nginx_config(tmp_path, port, _free_port(), https, timeout="1s")
+    nginx = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(main), "-g", "daemon off;"],
+                             stderr=subprocess.PIPE)
+    insecure = ssl.create_default_context()
+    insecure.check_hostname, insecure.verify_mode = False, ssl.CERT_NONE
+    try:
+        for _ in range(50):
+            try:
+                urllib.request.urlopen(f"https://127.0.0.1:{https}/healthz", context=insecure, timeout=2)
+                break
+            except OSError:
+                time.sleep(0.1)
+        with pytest.raises(urllib.error.HTTPError) as cut:
+            urllib.request.urlopen(f"https://127.0.0.1:{https}/slow", context=insecure, timeout=10)
+        assert cut.value.code == 504
+        answer = urllib.request.urlopen(f"https://127.0.0.1:{https}/demo/reset", context=insecure, timeout=10)
+        assert answer.read() == b"done" and answer.headers["Strict-Transport-Security"] == "max-age=63072000"
     finally:
         nginx.terminate()
         nginx.wait(timeout=10)
