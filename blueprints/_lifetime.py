@@ -7,6 +7,12 @@ from flask import session
 from flask_login import current_user, logout_user
 
 
+def begin() -> None:
+    """A new login: its clocks start now. What an earlier session in this browser left (logged out, or
+    ended) never counts against it."""
+    session["login_at"] = session["seen_at"] = time.time()
+
+
 def init_app(app):
     if app.config["HTTPS"]:
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
