@@ -42,7 +42,7 @@ def reset():
         counts = demo.reset(get_db())
         flash(tr(t("演示数据已重置：%(cards)s 张IC卡，%(forms)s 份核销单", cards=counts.get("card", 0),
                    forms=counts.get("form", 0))))
-        return go("admin.home")
+        return go(url_for("admin.home"))
     return render("demo/reset.html", asking=request.method == "POST")
 
 
