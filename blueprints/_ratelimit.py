@@ -7,6 +7,7 @@ waits a minute gets its attempts back however hard it was refused. Why not Flask
 (the `limits` library) is memory, Redis, Memcached or MongoDB; none is SQLite or PostgreSQL, so across
 worker processes it needs Redis just as this does, and in one process it counts as this does.
 """
+import ipaddress
 import threading
 import time
 import uuid
@@ -23,7 +24,7 @@ _swept = [0.0]
 def allow(bucket: str) -> bool:
     limit = int(current_app.config["LOGIN_RATE_PER_MINUTE"])
     now = time.time()
-    key = f"{bucket}:{request.remote_addr}"
+    key = f"{bucket}:{client()}"
     url = current_app.config.get("REDIS_URL")
     if url:
         return _redis_allow(url, f"eportfx:rate:{key}", now, limit)
@@ -36,6 +37,19 @@ def allow(bucket: str) -> bool:
             return False
         hits.append(now)
         return True
+
+
+def client() -> str:
+    """Whose attempts these are: the client's address, an IPv6 one by its /64 (one subscriber's network,
+    whose 2^64 addresses are all theirs to send from), an IPv4-mapped one as the IPv4 address."""
+    address = request.remote_addr or ""
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
 
 
 def _sweep(now: float) -> None:
