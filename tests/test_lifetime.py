@@ -35,6 +35,9 @@ def test_https_setting_gives_secure_cookies_and_hsts(demo, tmp_path):
     response = client.get("/enterprise/")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
     assert app.config["SESSION_COOKIE_SECURE"]
+    cookie = response.headers["Set-Cookie"]  # a __Host- cookie: Secure, Path=/, no Domain
+    assert cookie.startswith("__Host-session=") and "Secure" in cookie and "Path=/" in cookie
+    assert "Domain" not in cookie
 
 
 def test_a_new_login_starts_its_own_clocks(app):
