@@ -72,5 +72,6 @@ def test_reset_restores_the_seeded_counts(browser, live, demo, seeded, js):
         assert _applications(demo) == before
         page.get_by_role("button", name="确定").click()
     expect(page.get_by_text("演示数据已重置")).to_be_visible()
+    expect(page).to_have_url(f"{live}/admin/")  # back on the data centre's menu
     assert _applications(demo) == len(seeded["formapplication"]) == before - 1
     context.close()
