@@ -167,7 +167,8 @@ def tenancy(session, card_no: str | None) -> Tenancy:
     t.foreign = {n for n, e, p, s in forms if theirs(e, p)}
     t.foreign |= {x for n, u, e, d in decls if theirs(e, d) for x in (n, u)}
     if kind in (CardKind.OPERATOR, CardKind.LEGAL):
-        t.foreign |= {name for eid, name in names.items() if eid != card.enterprise_id}
+        own_name = names[card.enterprise_id]  # a trainee's name is enterprise A's with 学员NN before it
+        t.foreign |= {name for eid, name in names.items() if eid != card.enterprise_id and name not in own_name}
         t.foreign_card = session.execute(select(Card.card_no).where(
             Card.enterprise_id != card.enterprise_id, Card.kind == CardKind.OPERATOR)).scalars().first()
     return t
