@@ -1,4 +1,5 @@
 """Settings: defaults here, overridden by EPORTFX_* environment variables (EPORTFX_PORT=8080...)."""
+import os
 import secrets
 from pathlib import Path
 
@@ -63,7 +64,11 @@ def sqlite_url(instance: Path) -> str:
 def secret_key(instance: Path) -> str:
     """A key generated on first start and kept, so sessions survive restarts."""
     key_file = instance / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
+    try:  # owner-only from the moment it exists: never readable by others, not even until a chmod
+        made = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(made, "w") as out:
+            out.write(secrets.token_hex(32))
     return key_file.read_text().strip()

@@ -57,12 +57,13 @@ def load_user(user_id: str):
 def log_in(card: Card) -> None:
     """Log `card` in. A card that has never chosen a language takes the one its login page was shown
     in (the header's switch before login): pressing English there and logging in keeps English."""
-    from blueprints import _i18n
+    from blueprints import _i18n, _lifetime
 
     chosen = request.cookies.get(_i18n.COOKIE)
     if card.language is None and chosen in _i18n.LANGUAGES and chosen != _i18n.DEFAULT:
         set_language(db=get_db(), card_id=card.id, language=chosen)
     login_user(CardUser(card))
+    _lifetime.begin()
 
 
 def actor() -> Actor:

@@ -1,15 +1,24 @@
 """How long a session lives: it ends after SESSION_IDLE_MINUTES without a request and, whatever
 happens, SESSION_MAX_HOURS after the login. With HTTPS on, cookies are Secure and browsers are told
-to use HTTPS only (HSTS)."""
+to use HTTPS only (HSTS); the session cookie is a __Host- one."""
 import time
 
 from flask import session
 from flask_login import current_user, logout_user
 
 
+def begin() -> None:
+    """A new login: its clocks start now. What an earlier session in this browser left (logged out, or
+    ended) never counts against it."""
+    session["login_at"] = session["seen_at"] = time.time()
+
+
 def init_app(app):
     if app.config["HTTPS"]:
-        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+        # __Host-: the browser keeps it only as this host's own, Secure, for every path: a neighbouring
+        # subdomain (or plain HTTP) cannot plant a session of its choosing
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True,
+                          SESSION_COOKIE_NAME="__Host-session", SESSION_COOKIE_DOMAIN=False)
 
         @app.after_request
         def hsts(response):

@@ -10,6 +10,7 @@ waits a minute gets its attempts back however hard it was refused. Why not Flask
 (the `limits` library) is memory, Redis, Memcached or MongoDB; none is SQLite or PostgreSQL, so across
 worker processes it needs Redis just as this does, and in one process it counts as this does.
 """
+import ipaddress
 import threading
 import time
 import uuid
@@ -26,7 +27,7 @@ _swept = [0.0]
 def allow(bucket: str, card_no: str) -> bool:
     """One more attempt on `card_no` from this address, if both its windows have room (then it counts in both)."""
     config = current_app.config
-    address = f"{bucket}:{request.remote_addr}"
+    address = f"{bucket}:{client()}"
     windows = [(f"{address}:{card_no[:40]}", int(config["LOGIN_RATE_PER_MINUTE"])),
                (address, max(int(config["LOGIN_RATE_PER_ADDRESS_PER_MINUTE"]), int(config["LOGIN_RATE_PER_MINUTE"])))]
     now = time.time()
@@ -44,6 +45,19 @@ def allow(bucket: str, card_no: str) -> bool:
         for seen in hits:
             seen.append(now)
         return True
+
+
+def client() -> str:
+    """Whose attempts these are: the client's address, an IPv6 one by its /64 (one subscriber's network,
+    whose 2^64 addresses are all theirs to send from), an IPv4-mapped one as the IPv4 address."""
+    address = request.remote_addr or ""
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
 
 
 def _sweep(now: float) -> None:

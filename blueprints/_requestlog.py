@@ -11,11 +11,13 @@ import socket
 import sys
 import time
 from datetime import datetime, timezone
+from urllib.parse import quote
 
 from flask import g, request
 
 logger = logging.getLogger("eportfx.request")
 _ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+_UNSEEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")  # white space and control characters: as sent (%0A, %20)
 
 
 class _Stdout(logging.StreamHandler):
@@ -40,7 +42,8 @@ def request_id() -> str:
 def safe_path() -> str:
     """The path with the query string's keys but not their values (they can carry names and numbers)."""
     keys = list(dict.fromkeys(request.args.keys()))
-    return request.path + ("?" + "&".join(keys) if keys else "")
+    path = request.path + ("?" + "&".join(keys) if keys else "")
+    return _UNSEEN.sub(lambda found: quote(found.group(), safe=""), path)  # one line, one field, whatever was sent
 
 
 def line(fields: dict, fmt: str) -> str:

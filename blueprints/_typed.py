@@ -20,8 +20,11 @@ def half_width(text: str) -> str:
     return text.translate(HALF)
 
 
+PASSWORDS = {"old", "new", "confirm"}  # 修改密码's fields; any other field whose name says password
+
+
 def _meant(key, value):
-    if isinstance(value, str) and "password" not in str(key):
+    if isinstance(value, str) and "password" not in str(key) and key not in PASSWORDS:
         return key, half_width(value)
     return key, value
 

@@ -162,9 +162,10 @@ def deadline_list(kind):  # 备案 / 交单 15 天内到期
     if kind not in DEADLINES:
         abort(404)
     (of, which, start), settings = DEADLINES[kind], get_db().settings
+    page = ListArgs.from_request(source=request.args)
     return show("bureau/deadlines.html", "bureau/_deadline_rows.html", of(actor(), settings),
-                ListArgs.from_request(source=request.args), title=dashboard.deadline_labels(settings)[which],
-                start_label=start)
+                ListArgs({"kind": kind}, page.after, page.before),  # 上一页 / 下一页 stay on this list
+                title=dashboard.deadline_labels(settings)[which], start_label=start)
 
 
 # ── 核销: a received submission, its declaration, 收汇金额 and 收汇日期 ─────────────────────────────

@@ -9,6 +9,7 @@ from blueprints._auth import actor, require
 from blueprints._htmx import render
 from db import clock, exercises
 from db.engine import get_db, get_session
+from db.export import cell
 from db.models import Card, CardKind
 
 bp = Blueprint("exercises", __name__, url_prefix="/exercises")
@@ -49,7 +50,7 @@ def export():
                     + [task.label for task in exercises.TASKS])
     for row in exercises.trainees(get_session()):
         last = row.last
-        writer.writerow([row.card_no, row.holder, row.enterprise, row.count, len(exercises.TASKS),
+        writer.writerow([row.card_no, cell(row.holder), cell(row.enterprise), row.count, len(exercises.TASKS),
                          last.action if last else "", moment(last.at) if last else ""]
                         + ["完成" if row.done[task.key] else "" for task in exercises.TASKS])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",

@@ -4,7 +4,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, exists, update
+from sqlalchemy import bindparam, exists, or_, update
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -41,7 +41,9 @@ def authenticate(*, db: Database, card_no: str, password: str) -> Login:
 
     The hash is checked outside any transaction (a login flood never holds the write lock). Unknown,
     locked, waiting and wrong all read the same and take the same time: nothing tells which cards
-    exist. A failure takes the audit head, then the card row: the order of every card writer."""
+    exist. A failure takes the audit head, then the card row: the order of every card writer. The
+    guess that would make the card wait is counted before its hash is checked (`_claim`), so guesses
+    sent at once get no more checks than guesses sent one after another."""
     card_no, password = (card_no or "").strip(), password or ""
     if not card_no:
         return Login(None, t("请输入IC卡号"))
@@ -53,17 +55,63 @@ def authenticate(*, db: Database, card_no: str, password: str) -> Login:
         return Login(None, BAD_LOGIN)
     with db.session() as session:
         card = session.exec(select(Card).where(Card.card_no == card_no)).first()
-    if card is None or card.locked or lockout.waiting(card.blocked_until):
+    right = None if card is None else _check(db, card, password)
+    if right is None:
         check_password_hash(_DUMMY_HASH, password)  # same time as a real check
-        return Login(None, BAD_LOGIN)
+    return Login(card if right else None, "" if right else BAD_LOGIN)
+
+
+def _check(db: Database, card: Card, password: str) -> bool | None:
+    """Is `password` the card's? None: not checked (the card is locked or waits, or a guess sent at the
+    same instant claimed the card's last try); False: wrong, and counted; True: right, the count reset."""
+    if card.locked or lockout.waiting(card.blocked_until):
+        return None
+    claimed = _claim(db, card)
+    if claimed is False:
+        return None
     if not check_password_hash(card.password_hash, password):
-        _count_failure(db, card.id)
-        return Login(None, BAD_LOGIN)
+        if claimed:
+            _audit_wait(db, card)
+        else:
+            _count_failure(db, card.id)
+        return False
     if card.failed_attempts or card.blocked_until:
         with db.write() as session:  # the card row only: no other lock is taken
             session.execute(update(Card).where(Card.id == card.id).values(failed_attempts=0, blocked_until=None))
     card.failed_attempts, card.blocked_until = 0, None
-    return Login(card)
+    return True
+
+
+def _claim(db: Database, card: Card) -> bool | None:
+    """The guess that makes the card wait if it is wrong (the last before the wait, and every one after
+    a wait) puts the card in its wait before its hash is checked: guesses sent at the same instant then
+    find the card waiting and are never checked. True: claimed (the card's wait is on `card`); False:
+    another guess moved the count first; None: a guess below the limit, counted when it fails."""
+    failures = card.failed_attempts + 1
+    delay = lockout.delay_after(failures, db.settings)
+    if delay is None:
+        return None
+    now = clock.now()
+    with db.write() as session:  # the card row only, as a good login's reset
+        changed = session.execute(update(Card).where(
+            Card.id == card.id, Card.failed_attempts == card.failed_attempts, Card.locked.is_(False),
+            or_(Card.blocked_until.is_(None), Card.blocked_until <= now),
+        ).values(failed_attempts=failures, blocked_until=now + delay)).rowcount
+    if changed != 1:
+        return False
+    card.failed_attempts, card.blocked_until = failures, now + delay
+    return True
+
+
+def _audit_wait(db: Database, card: Card) -> None:
+    """A claimed guess was wrong: the wait it began stands, and the trail says so."""
+    with writing(db) as session:
+        audit.append(session, actor=Actor.of(card), action="暂停登录",
+                     detail=_WAIT_DETAIL.format(card.failed_attempts, int(lockout.delay_after(
+                         card.failed_attempts, db.settings).total_seconds())))
+
+
+_WAIT_DETAIL = "连续输错密码 {} 次，{} 秒内不能登录"
 
 
 def _count_failure(db: Database, card_id: int) -> None:
@@ -74,7 +122,7 @@ def _count_failure(db: Database, card_id: int) -> None:
         if delay:
             card.blocked_until = clock.now() + delay
             audit.append(session, actor=Actor.of(card), action="暂停登录",
-                         detail=f"连续输错密码 {card.failed_attempts} 次，{int(delay.total_seconds())} 秒内不能登录")
+                         detail=_WAIT_DETAIL.format(card.failed_attempts, int(delay.total_seconds())))
 
 
 _DUMMY_HASH = hash_password("not-a-password")
@@ -87,10 +135,10 @@ def change_password(*, db: Database, actor: Actor, old: str, new: str, confirm: 
         return Result(False, t("请输入原密码和新密码"))
     with db.session() as session:
         card = session.get(Card, actor.card_id)
-    if lockout.waiting(card.blocked_until):
+    right = _check(db, card, old)
+    if right is None:
         return Result(False, WAIT_MESSAGE)
-    if not check_password_hash(card.password_hash, old):
-        _count_failure(db, card.id)
+    if not right:
         return Result(False, t("原密码错误"))
     if new != confirm:
         return Result(False, t("两次输入的新密码不一致"))

@@ -66,8 +66,7 @@ def demo_cards(db: Database) -> list[DemoCard]:
     """The demo cards that exist, in the order of PURPOSES, then the trainees' cards."""
     with db.session() as session:
         cards = {c.card_no: c for c in session.exec(select(Card).where(Card.card_no.in_(list(PURPOSES)))).all()}
-        trainees = session.exec(select(Card).where(Card.holder.startswith(seed.TRAINEE_PREFIX))
-                                .order_by(Card.card_no)).all()
+        trainees = session.exec(select(Card).where(seed.trainee_card()).order_by(Card.card_no)).all()
     listed = [DemoCard(no, CardKind(cards[no].kind).label, cards[no].holder, purpose(PURPOSES[no]))
               for no in PURPOSES if no in cards]
     listed += [DemoCard(c.card_no, CardKind(c.kind).label, c.holder, purpose(TRAINEE_PURPOSES[CardKind(c.kind)]))

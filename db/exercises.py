@@ -8,7 +8,7 @@ from sqlmodel import Session, func, select
 
 from db import clock, seed
 from db.engine import Database
-from db.models import AuditEvent, Card, Enterprise, QueryLog
+from db.models import AuditEvent, Card, CardKind, Enterprise, QueryLog
 from db.words import t
 
 KEEP_QUERIES = 50  # the query log keeps each card's newest runs only
@@ -148,6 +148,6 @@ def progress(session: Session, card: Card) -> Progress:
 
 def trainees(session: Session) -> list[Progress]:
     """Every trainee's operator card, in order, with its progress."""
-    cards = session.exec(select(Card).where(Card.holder.startswith(seed.TRAINEE_PREFIX), Card.kind == "operator")
+    cards = session.exec(select(Card).where(seed.trainee_card([CardKind.OPERATOR]))
                          .order_by(Card.card_no)).all()
     return [progress(session, card) for card in cards]

@@ -14,7 +14,17 @@ from sqlalchemy import func, select, text
 from werkzeug.routing import Rule
 
 from db import manual
-from db.models import AuditHead, Card, CardKind, Declaration, Enterprise, Form, FormApplication, PermissionRequest
+from db.models import (
+    AuditHead,
+    Card,
+    CardKind,
+    Declaration,
+    Enterprise,
+    Form,
+    FormApplication,
+    PermissionRequest,
+    QueryLog,
+)
 from tests.conftest import csrf_of, login
 
 ALL = frozenset(CardKind)
@@ -157,7 +167,8 @@ def tenancy(session, card_no: str | None) -> Tenancy:
     t.foreign = {n for n, e, p, s in forms if theirs(e, p)}
     t.foreign |= {x for n, u, e, d in decls if theirs(e, d) for x in (n, u)}
     if kind in (CardKind.OPERATOR, CardKind.LEGAL):
-        t.foreign |= {name for eid, name in names.items() if eid != card.enterprise_id}
+        own_name = names[card.enterprise_id]  # a trainee's name is enterprise A's with 学员NN before it
+        t.foreign |= {name for eid, name in names.items() if eid != card.enterprise_id and name not in own_name}
         t.foreign_card = session.execute(select(Card.card_no).where(
             Card.enterprise_id != card.enterprise_id, Card.kind == CardKind.OPERATOR)).scalars().first()
     return t
@@ -189,7 +200,8 @@ def shape(body: str) -> str:
 
 def fingerprint(session) -> tuple:
     """Changes whenever anything is written: the audit chain's head, every form's version, and the
-    rows the forms don't count (applications, permission requests, declarations, cards)."""
+    rows the forms don't count (applications, permission requests, declarations, cards and what a card
+    keeps: its lock and wait, language, permission, holder; enterprises, the 练习 query log)."""
     return (session.execute(select(AuditHead.seq, AuditHead.hash)).first(),
             session.execute(select(func.count(), func.sum(Form.version)).select_from(Form)).first(),
             session.execute(select(func.count()).select_from(FormApplication)).scalar(),
@@ -197,6 +209,11 @@ def fingerprint(session) -> tuple:
             session.execute(select(func.count()).select_from(Declaration)).scalar(),
             session.execute(select(func.count(), func.sum(Card.session_version), func.sum(Card.failed_attempts),
                                    func.sum(func.length(Card.password_hash))).select_from(Card)).first(),
+            session.execute(select(func.count(Card.blocked_until), func.count(Card.language),
+                                   func.count(Card.permission_expires), func.max(Card.permission_expires),
+                                   func.sum(func.length(Card.holder))).where(Card.locked.is_(False))).first(),
+            session.execute(select(func.count(), func.sum(func.length(Enterprise.name))).select_from(Enterprise)).first(),
+            session.execute(select(func.count()).select_from(QueryLog)).scalar(),
             session.execute(text("SELECT count(*) FROM code")).scalar())
 
 

@@ -17,6 +17,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from db import seed
 from db.models import Card, CardKind, FormApplication, PermissionRequest
 from tests.helpers import HX, text
 from tests.routemap import (
@@ -42,7 +43,8 @@ from tests.routemap import (
 )
 
 RULES = {f"{r.endpoint}:{r.rule}": r for r in app_rules(rule_app())}
-CELL_KINDS = [*KINDS, "customs_subordinate"]
+CELL_KINDS = [*KINDS, "customs_subordinate", "trainee"]
+TRAINEE = "1200000001001"  # 学员01's 操作员卡 (demo mode, `seed-demo --trainees 2`): 学员02 is another tenant
 # routes whose own card's GET answers other than 200, and why (a new entry needs a reason)
 GET_ANSWERS = {
     "auth.login": (302, "a card that is logged in is sent on to its menu"),
@@ -64,7 +66,7 @@ class World:
             self.permissions = list(session.execute(select(PermissionRequest.id)).scalars())[:3]
 
     def card_no(self, kind):
-        return self.subordinate if kind == "customs_subordinate" else KINDS[kind]
+        return {"customs_subordinate": self.subordinate, "trainee": TRAINEE}.get(kind) or KINDS[kind]
 
     def client(self, kind):
         if kind not in self.clients:
@@ -105,6 +107,7 @@ def world(databases, tmp_path_factory):
     from app import create_app
 
     database = databases.new("demo")
+    seed.seed_trainees(database, 2)  # trainees are tenants too: 学员01 never sees 学员02's (nor A's) forms
     app = create_app({"TESTING": True, "DATABASE": database, "DATABASE_URL": database.url, "SECRET_KEY": "matrix",
                       "INSTANCE": str(tmp_path_factory.mktemp("matrix")), "DEMO": True,
                       "LOGIN_RATE_PER_MINUTE": 100_000})

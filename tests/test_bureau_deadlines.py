@@ -1,5 +1,6 @@
 """The bureau's 即将到期 lists (db.deadlines): the soonest first, paged by (day, 核销单号) without OFFSET,
 each row with its start day, due date and days left; the dashboard counts the very select listed."""
+import re
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -84,3 +85,18 @@ def test_dashboard_counts_are_the_lists_and_link_to_them(client, demo, actors):
 def test_only_the_bureau_opens_them(client, demo):
     operator = login(client, "1100000000001")
     assert operator.get("/bureau/deadlines/use").status_code in (302, 403, 404)
+
+
+def test_a_list_longer_than_a_page_turns_its_pages(client, demo):
+    """More forms near their deadline than a page holds (two trainees' copies of the demo): 下一页 and
+    上一页 stay on the same list."""
+    from db import seed
+
+    seed.seed_trainees(demo, 2)
+    officer = login(client, BUREAU)
+    first = officer.get("/bureau/deadlines/use")
+    assert first.status_code == 200, first.status_code
+    following = re.search(r'href="(/bureau/deadlines/use\?after=\d+)"', text(first))
+    assert following, "no 下一页"
+    second = officer.get(following.group(1).replace("&amp;", "&"), headers=HX)
+    assert second.status_code == 200 and 'href="/bureau/deadlines/use?before=' in text(second)

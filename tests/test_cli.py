@@ -99,3 +99,28 @@ def test_backups_are_owner_only_and_pg_dump_never_sees_the_password_in_argv(db, 
     argv, env = backup.pg_dump_command("postgresql+psycopg://eportfx:s3cret@db:5432/eportfx", tmp_path / "x.dump")
     assert not any("s3cret" in part for part in argv) and env["PGPASSWORD"] == "s3cret"
     assert argv[-1] == "postgresql://eportfx@db:5432/eportfx"
+
+
+def test_the_secret_key_is_owner_only_from_the_moment_it_exists(tmp_path, monkeypatch):
+    """The key signs every session: no moment when the file is readable by others (the umask's 0644)."""
+    import os
+    import stat
+    from pathlib import Path
+
+    import settings
+
+    seen = []
+    real_write = Path.write_text
+    monkeypatch.setattr(Path, "write_text", lambda self, *a, **k: (real_write(self, *a, **k),
+                                                                   seen.append(stat.S_IMODE(self.stat().st_mode)))[0])
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(os, "fdopen", lambda fd, *a, **k: seen.append(stat.S_IMODE(os.fstat(fd).st_mode))
+                        or real_fdopen(fd, *a, **k))
+    old = os.umask(0o022)
+    try:
+        key = settings.secret_key(tmp_path)
+    finally:
+        os.umask(old)
+    assert len(key) == 64 and seen and set(seen) == {0o600}
+    assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
+    assert settings.secret_key(tmp_path) == key  # kept

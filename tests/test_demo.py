@@ -118,6 +118,29 @@ class TestOn:
         assert response.status_code == 303 and response.location.endswith("/")
         assert "1100000000001" in client.get("/", follow_redirects=True).get_data(as_text=True)
 
+    def test_a_card_named_like_a_trainee_is_no_demo_card(self, client, demo):
+        """Trainees are known by their card numbers (12…001 / 12…002), never by a holder's name the data
+        centre may give any card: such a card is not on the public login page, not one-click, not counted."""
+        from db import accounts, cards
+
+        admin = actor_of(demo, "9900000000001")
+        made, customs = cards.issue(db=demo, actor=admin, kind="customs", holder="学员甲", district_code="5700")
+        assert made.ok
+        result, enrolled = accounts.create_enterprise(db=demo, actor=admin, name="学员培训中心", customs_code="4403999999",
+                                                      legal_holder="学员乙", operator_holder="学员丙")
+        assert result.ok
+        page = client.get("/login")
+        assert page.status_code == 200
+        for card_no in [customs.card_no] + [card.card_no for card in enrolled]:
+            assert card_no not in page.get_data(as_text=True)
+            token = csrf_of(page.get_data(as_text=True))
+            assert client.post("/demo/login", data={"card_no": card_no, "csrf_token": token}).status_code == 404
+        assert seed.count_trainees(demo) == 0
+        assert seed.seed_trainees(demo, 1) == 1 and "1200000001001" in client.get("/login").get_data(as_text=True)
+        login(client, "9900000000001")
+        trainer = client.get("/exercises/trainer").get_data(as_text=True)
+        assert "1200000001001" in trainer and enrolled[1].card_no not in trainer
+
     @pytest.mark.parametrize("language", ["zh", "en"])
     def test_login_page_with_the_demo_panel_stays_within_4_kb_compressed(self, client, demo, language):
         """Without the cached stylesheet and htmx: the page itself, as the server sends it gzip'd, in

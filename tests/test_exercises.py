@@ -1,9 +1,12 @@
 """练习: tasks turn done from the audit trail of the trainee's own card, never by opening a page."""
+import csv
+import io
+
 import pytest
 from sqlmodel import func, select
 
 from db import exercises, seed, workflow
-from db.models import Card, Form, QueryLog
+from db.models import Card, Enterprise, Form, QueryLog
 from db.queries import Condition
 from tests.conftest import actor_of, login
 
@@ -170,3 +173,16 @@ def test_a_trainee_added_later_keeps_everyones_progress(demo, trainees):
 def test_the_seeded_story_never_counts_without_trainees(demo):
     """make run seeds no trainee: enterprise A's operator card starts at 0 too."""
     assert _progress(demo, "1100000000001").count == 0
+
+
+def test_the_trainer_csv_never_starts_a_cell_with_a_formula(app, demo, trainees):
+    """A holder or enterprise name is typed at 入网 / 发卡: in the CSV it is text, never a formula."""
+    with demo.write() as session:
+        card = session.exec(select(Card).where(Card.card_no == "1200000001001")).one()
+        card.holder = "学员01=HYPERLINK(1)"
+        session.get(Enterprise, card.enterprise_id).name = "=HYPERLINK(\"http://example.com\",\"x\")"
+        other = session.exec(select(Card).where(Card.card_no == "1200000002001")).one()
+        session.get(Enterprise, other.enterprise_id).name = "@SUM(1+1)"
+    client = login(app.test_client(), "9900000000001")
+    rows = list(csv.reader(io.StringIO(client.get("/exercises/trainer.csv").get_data(as_text=True))))
+    assert rows[1][2] == "'=HYPERLINK(\"http://example.com\",\"x\")" and rows[2][2] == "'@SUM(1+1)"

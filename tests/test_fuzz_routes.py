@@ -1,5 +1,6 @@
 """Hostile values in every query parameter and form field of every route (hypothesis): never a 5xx, and a
-refused request (4xx) or any GET writes nothing.
+refused request (4xx) or any GET writes nothing. The headers the app reads (HX-Current-URL, Referer) get
+hostile values too, and no answer sends the browser to another site.
 
 The fields are those the route's own page renders (inputs, selects, buttons), the names its blueprint
 reads (request.args / form .get, getlist, typed, ListArgs.from_request), and any other name. Each route is
@@ -10,7 +11,7 @@ import inspect
 import os
 import re
 import sys
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -32,6 +33,10 @@ HOSTILE = ["", " ", "\t", "²", "１２３４５６７８９", "٣٤٥", "𝟘�
            "{{7*7}}", "\r\nSet-Cookie: a=b", "/admin\r\n", "//evil.example", "x" * 5000, "\x01\x1f\x7f", "\u0085"]
 COMMON = ["after", "before", "number", "tab", "via", "next", "back", "confirmed", "act", "q", "b", "qb", "f", "o",
           "v", "w", "j", "run", "remove", "page", "show", "start", "count", "card_no", "mark"]
+# what a header may carry (a line break cannot be sent), and where an off-site redirect would lead
+HEADER_VALUES = [v for v in HOSTILE if "\r" not in v and "\n" not in v and "\x85" not in v] + [
+    "http://evil.example/x", "https://evil.example", "/\\evil.example", "//evil.example/%2e%2e", "javascript:alert(1)",
+    "http://localhost/\\evil.example", "http://localhost//evil.example", "http://localhost/%0d%0aSet-Cookie:a=b"]
 READS = re.compile(r"""(?:\.get|getlist|typed\([^,]+,|from_request\(|pressed\()\s*\(?\s*((?:f?"[a-z_]+"\s*,?\s*)+)""")
 
 
@@ -91,15 +96,19 @@ def test_hostile_values_never_fail_the_server(world, key, method):
 
     @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
-    @given(url=path_values, data=fields(names), htmx=st.booleans())
-    def one(url, data, htmx):
+    @given(url=path_values, data=fields(names), htmx=st.booleans(),
+           sent=st.dictionaries(st.sampled_from(["HX-Current-URL", "Referer"]), st.sampled_from(HEADER_VALUES)))
+    def one(url, data, htmx, sent):
         before = world.state()
-        headers = {"HX-Request": "true"} if htmx else {}
+        headers = {**sent, "HX-Request": "true"} if htmx else sent
         if method == "GET":
             response = client.get(url, query_string=data, headers=headers)
         else:
             response = client.post(url, data={**data, "csrf_token": client.csrf}, headers=headers)
         assert response.status_code < 500, f"{method} {url} {data!r}: {response.status_code}"
+        for to in (response.headers.get("Location"), response.headers.get("HX-Redirect")):
+            assert to is None or (not urlsplit(to).netloc and to.startswith("/") and "\\" not in to), \
+                f"{method} {url} {data!r} {headers!r}: sent to {to}"
         if method == "GET" or response.status_code >= 400:
             assert world.state() == before, f"{method} {url} {data!r}: {response.status_code}, yet written"
 

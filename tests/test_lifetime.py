@@ -2,6 +2,7 @@
 import time
 
 from tests.conftest import login
+from tests.helpers import post
 
 
 def _age(client, **seconds_ago):
@@ -34,3 +35,17 @@ def test_https_setting_gives_secure_cookies_and_hsts(demo, tmp_path):
     response = client.get("/enterprise/")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
     assert app.config["SESSION_COOKIE_SECURE"]
+    cookie = response.headers["Set-Cookie"]  # a __Host- cookie: Secure, Path=/, no Domain
+    assert cookie.startswith("__Host-session=") and "Secure" in cookie and "Path=/" in cookie
+    assert "Domain" not in cookie
+
+
+def test_a_new_login_starts_its_own_clocks(app):
+    """Logged out (or ended), then idle on the login page longer than a session may idle: the next
+    login is a new session, not the old one's idle time or age."""
+    client = login(app.test_client(), "1100000000001")
+    client.get("/enterprise/")
+    post(client, "/logout")
+    _age(client, login_at=12 * 3600 + 1, seen_at=31 * 60)
+    login(client, "1100000000003")
+    assert client.get("/enterprise/").status_code == 200

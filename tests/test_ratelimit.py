@@ -147,3 +147,21 @@ def test_demo_one_click_logins_of_a_classroom_are_not_refused(demo, tmp_path):
                              environ_base={"REMOTE_ADDR": "10.7.7.7"})
         codes.append((answer.status_code, answer.location))
     assert codes == [(303, "/")] * 25
+
+
+def test_an_ipv6_network_counts_as_one_client(app):
+    """Every address of one /64 is one subscriber's: changing the last 64 bits gives no fresh attempts.
+    An IPv4-mapped address is its IPv4 address."""
+    app.config["LOGIN_RATE_PER_MINUTE"] = 3
+    client = app.test_client()
+
+    def attempt(address):
+        token = csrf_of(client.get("/login").get_data(as_text=True))
+        return client.post("/login", data={"card_no": "1100000000001", "password": "x", "csrf_token": token},
+                           environ_base={"REMOTE_ADDR": address}).status_code
+
+    codes = [attempt(f"2001:db8:5:7:{n}::{n}") for n in range(1, 5)]
+    assert codes == [422, 422, 422, 429]
+    assert attempt("2001:db8:5:8::1") == 422  # the next /64 is another client
+    assert [attempt("10.9.8.6"), attempt("::ffff:10.9.8.6"), attempt("10.9.8.6"), attempt("::ffff:10.9.8.6")] \
+        == [422, 422, 422, 429]

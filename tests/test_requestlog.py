@@ -91,3 +91,14 @@ def test_the_proxy_id_is_kept_only_behind_a_trusted_proxy(demo, tmp_path, lines)
     assert proxied.get("/login", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"] == "abc-123"
     forged = proxied.get("/login", headers={"X-Request-ID": "a b;INJECTED"}).headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{8}", forged)
+
+
+def test_a_path_with_line_breaks_or_spaces_stays_one_field_of_one_line(demo, tmp_path, lines):
+    """A path or query key sent with %0A, %20 or the like cannot write a line of its own into the log."""
+    client = _app(demo, tmp_path).test_client()
+    forged = "2026-01-01T00:00:00.000+00:00 web1 0badc0de POST /login 303 1.0ms 9900000000001"
+    client.get("/x%0D%0A" + forged.replace(" ", "%20") + "%E2%80%A8?a%0Ab=1")
+    assert len(lines) == 1 and "\n" not in lines[0] and "\r" not in lines[0] and "\u2028" not in lines[0]
+    found = PLAIN.match(lines[0])
+    assert found and found.group(3, 5, 7) == ("GET", "404", "-")
+    assert found.group(4).startswith("/x%0D%0A2026-01-01T00:00:00.000+00:00%20web1") and "?a%0Ab" in found.group(4)

@@ -66,7 +66,18 @@ def test_admin_search(client):
     assert "4404910002" in text(admin.get("/admin/cards?customs_code=" + wide("4404910002") + "&kind=operator"))
 
 
-@pytest.mark.parametrize("field", ["password", "new_password"])
+@pytest.mark.parametrize("field", ["password", "new_password", "old", "new", "confirm"])
 def test_passwords_are_never_changed(app, field):
     with app.test_request_context("/", method="POST", data={field: "５ａ", "other": "５ａ"}):
         assert request.form[field] == "５ａ" and request.form["other"] == "5a"
+
+
+def test_a_password_set_in_full_width_logs_in_as_typed(app):
+    """修改密码 keeps the new password as typed (an input method in 全角 mode), as the login reads it."""
+    client = login(app.test_client(), "1100000000001")
+    typed = "Ｋｘ７ｏｆｎ２Ｒｑ"
+    changed = client.post("/password", data={"old": "88888888", "new": typed, "confirm": typed,
+                                             "csrf_token": client.csrf})
+    assert changed.status_code == 303, text(changed)
+    client.post("/logout", data={"csrf_token": client.csrf})
+    login(client, "1100000000001", typed)
