@@ -1,7 +1,7 @@
 """Who is logged in, and the role checks written once for every blueprint."""
 from urllib.parse import urlsplit
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user
 
 from blueprints._htmx import client_redirect, current_url, is_htmx
@@ -62,6 +62,8 @@ def log_in(card: Card) -> None:
     chosen = request.cookies.get(_i18n.COOKIE)
     if card.language is None and chosen in _i18n.LANGUAGES and chosen != _i18n.DEFAULT:
         set_language(db=get_db(), card_id=card.id, language=chosen)
+    session.pop("csrf_token", None)  # a new CSRF token for the new session: the one shown before login is void
+    g.pop("csrf_token", None)
     login_user(CardUser(card))
     _lifetime.begin()
 

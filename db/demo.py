@@ -5,6 +5,7 @@ move for the requests being served meanwhile), then, in ONE write transaction on
 deletes every row and copies the scratch rows in. Either the demo is back to its seeded state, or
 nothing changed."""
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -86,8 +87,8 @@ def seeded_rows(settings: Policy, trainees: int) -> dict[str, list[dict]]:
     """Seed a scratch database in a child process and read its rows, table by table."""
     with tempfile.TemporaryDirectory(prefix="eportfx-demo-") as tmp:
         path = Path(tmp) / "demo.db"
-        subprocess.run([sys.executable, "-m", "db.demo", str(path), str(trainees), json.dumps(asdict(settings))],
-                       check=True, cwd=Path(__file__).resolve().parent.parent, capture_output=True)
+        subprocess.run([sys.executable, "-m", "db.demo", str(path), str(trainees), json.dumps(asdict(settings)),
+                        str(os.getpid())], check=True, cwd=Path(__file__).resolve().parent.parent, capture_output=True)
         engine = create_engine(f"sqlite:///{path}")
         with engine.connect() as conn:
             rows = {t.name: [dict(r._mapping) for r in conn.execute(t.select())] for t in tables()}
@@ -149,16 +150,19 @@ def _seed_scratch(path: str, trainees: int, settings: str) -> None:
     scratch.dispose()
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     """A reset's request can be cut (eportfx serve stopped, a worker killed): on Linux the seeding then
-    stops with it rather than run on for minutes, orphaned."""
+    stops with it rather than run on for minutes, orphaned. The parent may already have died while this
+    process was still importing (a loaded box): then it is no longer the parent, and this stops at once."""
     if sys.platform.startswith("linux"):
         import ctypes
         import signal
 
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # the child process of seeded_rows()
-    _die_with_parent()
+    _die_with_parent(int(sys.argv[4]))
     _seed_scratch(sys.argv[1], int(sys.argv[2]), sys.argv[3])

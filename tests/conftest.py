@@ -145,7 +145,8 @@ def login(client, card_no: str, password: str = seed.DEMO_PASSWORD):
     token = csrf_of(client.get("/login").get_data(as_text=True))
     response = client.post("/login", data={"card_no": card_no, "password": password, "csrf_token": token})
     assert response.status_code == 303, response.get_data(as_text=True)
-    client.csrf = token
+    client.csrf = csrf_of(client.get(response.headers["Location"], follow_redirects=True).get_data(as_text=True))
+    assert client.csrf != token  # the session after login has a token of its own
     return client
 
 

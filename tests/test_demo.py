@@ -270,9 +270,11 @@ def test_trainees_outside_demo_mode_change_the_demo_password_first(demo, tmp_pat
     assert len(cards) == 2 and all(card.must_change_password for card in cards)
 
 
-def test_the_reset_seeding_stops_when_its_process_dies(tmp_path):
+@pytest.mark.parametrize("lifetime", [0.2, 2], ids=["while-the-child-imports", "while-it-seeds"])
+def test_the_reset_seeding_stops_when_its_process_dies(tmp_path, lifetime):
     """eportfx serve stopped (or a worker killed) during a reset: the child seeding the scratch
-    database stops with it instead of running on for minutes, orphaned."""
+    database stops with it instead of running on for minutes, orphaned; also when the parent dies
+    before the child has even finished starting (on a loaded box, importing takes seconds)."""
     import os
     import subprocess
     import sys
@@ -281,7 +283,7 @@ def test_the_reset_seeding_stops_when_its_process_dies(tmp_path):
     script = ("import os, threading, time\n"
               "from db import demo\nfrom db.rules import Policy\n"
               "threading.Thread(target=demo.seeded_rows, args=(Policy(), 20), daemon=True).start()\n"
-              "time.sleep(2)\nos._exit(0)\n")
+              f"time.sleep({lifetime})\nos._exit(0)\n")
     subprocess.run([sys.executable, "-c", script], check=True, env={**os.environ, "TMPDIR": str(tmp_path)},
                    cwd=Path(__file__).resolve().parent.parent, timeout=60)
 

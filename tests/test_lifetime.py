@@ -49,3 +49,17 @@ def test_a_new_login_starts_its_own_clocks(app):
     _age(client, login_at=12 * 3600 + 1, seen_at=31 * 60)
     login(client, "1100000000003")
     assert client.get("/enterprise/").status_code == 200
+
+
+def test_a_login_gives_the_session_a_new_csrf_token(app):
+    """The CSRF token shown on the login page (which anyone who could read or plant the cookie before
+    login knows) is void once logged in: a form sent with it is refused and changes nothing."""
+    from tests.conftest import csrf_of
+
+    client = app.test_client()
+    before = csrf_of(client.get("/login").get_data(as_text=True))
+    login(client, "1100000000001")  # asserts the token after login is another one
+    refused = client.post("/logout", data={"csrf_token": before})
+    assert refused.status_code == 400
+    assert client.get("/enterprise/").status_code == 200  # still logged in: the logout was refused
+    assert post(client, "/logout").status_code == 303
