@@ -46,13 +46,13 @@ def test_plain_line_per_request_without_query_values(demo, tmp_path, lines):
     client.get("/login?next=/forms/286000001&card_no=1100000000009")
     login(client, "1100000000001")
     client.get("/enterprise/?page=2")
-    assert len(lines) == 4, lines  # GET /login, GET /login (csrf), POST /login, GET /enterprise/
+    assert len(lines) == 5, lines  # GET /login, GET /login (csrf), POST /login, GET / (the new csrf), GET /enterprise/
     first = PLAIN.match(lines[0])
     assert first, lines[0]
     assert first.group(3, 4, 5, 7) == ("GET", "/login?next&card_no", "200", "-")
     assert "286000001" not in lines[0] and "1100000000009" not in lines[0]
     assert PLAIN.match(lines[2]).group(3, 4, 5, 7) == ("POST", "/login", "303", "1100000000001")
-    last = PLAIN.match(lines[3])
+    last = PLAIN.match(lines[4])
     assert last.group(3, 4, 7) == ("GET", "/enterprise/?page", "1100000000001")
 
 

@@ -43,5 +43,6 @@ def test_next_never_leads_to_another_site(client):
                                                "csrf_token": token, "next": target})
         assert response.status_code == 303 and "evil" not in response.headers["Location"]
         assert response.headers["Location"].startswith("/")
-        client.post("/logout", data={"csrf_token": token})
+        token = csrf_of(client.get(response.headers["Location"], follow_redirects=True).get_data(as_text=True))
+        assert client.post("/logout", data={"csrf_token": token}).status_code == 303  # the session's new token
         token = csrf_of(client.get("/login").get_data(as_text=True))
