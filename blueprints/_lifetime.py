@@ -6,6 +6,8 @@ import time
 from flask import session
 from flask_login import current_user, logout_user
 
+SEEN_STEP = 30  # seconds: the idle clock moves on at most this often, so most answers carry no new cookie
+
 
 def begin() -> None:
     """A new login: its clocks start now. What an earlier session in this browser left (logged out, or
@@ -37,5 +39,6 @@ def init_app(app):
             session.pop("login_at", None)
             session.pop("seen_at", None)
             return app.login_manager.unauthorized()
-        session["seen_at"] = now
+        if now - seen >= SEEN_STEP:  # an unchanged session is not signed and sent again (CPU, and bytes on 2G)
+            session["seen_at"] = now
         return None

@@ -55,6 +55,7 @@ def init_app(app):
     from flask_login import current_user
 
     from blueprints._i18n import language, tr
+    from blueprints._rows import FormRow, day
     from db import clock
     from db.models import DeclarationStatus, FormState
     from db.status import COLUMNS, status_cells, status_columns
@@ -66,7 +67,7 @@ def init_app(app):
     # globals rather than context: macros imported without context (the rows partial's) see them too
     app.jinja_env.globals.update(status_columns=status_columns, status_column_names=COLUMNS,
                                  status_tds=lambda state: status_cells(state, language(), tr),
-                                 number_slot=NUMBER_SLOT,
+                                 number_slot=NUMBER_SLOT, form_row=FormRow,
                                  state_label=lambda s: tr(FormState(s).label),
                                  declaration_status_label=lambda s: tr(DeclarationStatus(s).label),
                                  tab_query=_tab_query)
@@ -79,7 +80,7 @@ def init_app(app):
             context.update(left_menu=left_menu(kind), home_endpoint=HOME[kind])
         return context
 
-    app.add_template_filter(lambda d: d.strftime("%Y-%m-%d") if d else "", "day")
+    app.add_template_filter(day, "day")
     app.add_template_filter(lambda x: "" if x is None else f"{x.normalize():f}", "num")  # 1850, not 1.85E+3
     app.add_template_filter(lambda x: "" if x is None else f"{x:,.2f}", "money")
     app.add_template_filter(lambda t: clock.local(t).strftime("%Y-%m-%d %H:%M") if t else "", "moment")

@@ -526,7 +526,7 @@ PLAIN_ROWS = {"form", "declaration"}
 
 
 def _exists(session: Session, stmt) -> bool:
-    return session.exec(stmt.with_only_columns(key_of(stmt)).limit(1)).first() is not None
+    return session.connection().execute(stmt.with_only_columns(key_of(stmt)).limit(1)).first() is not None
 
 
 def neighbours(session: Session, stmt, number: str) -> tuple[str | None, str | None]:
@@ -542,7 +542,7 @@ def neighbours(session: Session, stmt, number: str) -> tuple[str | None, str | N
 def bounded_count(session: Session, stmt, limit: int = COUNT_LIMIT) -> tuple[int, bool]:
     """(count, exact): counts at most `limit` + 1 rows, so it stays cheap on a million forms."""
     inner = stmt.with_only_columns(key_of(stmt)).limit(limit + 1).subquery()
-    n = session.exec(select(func.count()).select_from(inner)).one()
+    n = session.connection().execute(select(func.count()).select_from(inner)).scalar_one()  # Core: no ORM step
     return (min(n, limit), n <= limit)
 
 

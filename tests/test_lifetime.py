@@ -31,11 +31,11 @@ def test_https_setting_gives_secure_cookies_and_hsts(demo, tmp_path):
 
     app = create_app({"TESTING": True, "DATABASE": demo, "SECRET_KEY": "s", "INSTANCE": str(tmp_path), "HTTPS": True,
                       "LOGIN_RATE_PER_MINUTE": 10_000})  # as the shared app fixture: the worker logs in often
-    client = login(app.test_client(), "1100000000001")
-    response = client.get("/enterprise/")
+    client = app.test_client()
+    cookie = client.get("/login").headers["Set-Cookie"]  # a __Host- cookie: Secure, Path=/, no Domain
+    response = login(client, "1100000000001").get("/enterprise/")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
     assert app.config["SESSION_COOKIE_SECURE"]
-    cookie = response.headers["Set-Cookie"]  # a __Host- cookie: Secure, Path=/, no Domain
     assert cookie.startswith("__Host-session=") and "Secure" in cookie and "Path=/" in cookie
     assert "Domain" not in cookie
 
@@ -63,3 +63,17 @@ def test_a_login_gives_the_session_a_new_csrf_token(app):
     assert refused.status_code == 400
     assert client.get("/enterprise/").status_code == 200  # still logged in: the logout was refused
     assert post(client, "/logout").status_code == 303
+
+
+def test_the_idle_clock_moves_without_a_new_cookie_on_every_answer(app):
+    """Within SEEN_STEP seconds of the last stamp an answer sends no new session cookie (nothing to
+    sign, nothing to carry on a slow link); later the idle clock moves on, and the session with it."""
+    from blueprints._lifetime import SEEN_STEP
+
+    client = login(app.test_client(), "1100000000001")
+    assert "Set-Cookie" not in client.get("/enterprise/").headers
+    _age(client, seen_at=SEEN_STEP + 1)
+    moved = client.get("/enterprise/")
+    assert "Set-Cookie" in moved.headers
+    with client.session_transaction() as session:
+        assert time.time() - session["seen_at"] < 5
