@@ -144,6 +144,8 @@ def import_codes(csv_file, table):
     for row in checked:
         if row.error:
             click.echo(f"line {row.line}: {row.code} {row.name}: {row.error}", err=True)
+    if not good:  # nothing to import: refused, and no 代码表导入 event
+        raise click.ClickException(f"{csv_file}: no code imported, {len(checked)} rows rejected")
     with _db(_app()).write() as session:
         audit.lock_head(session)  # first, as every writer does
         added, changed = codes.apply_import(session, table, good)

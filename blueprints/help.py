@@ -1,11 +1,19 @@
 """帮助: the manual's section for a screen, as its own small page (never inside the screen's bytes).
-Every screen's header links here (db.manual.SECTIONS says which section)."""
+Every screen's header links here (db.manual.SECTIONS says which section); /help/ is the manual's 目录.
+Like the manual itself, help answers anyone, with or without a card or demo mode."""
 from flask import Blueprint, abort, request, url_for
 
 from blueprints._htmx import render
 from db import manual
 
 bp = Blueprint("help", __name__, url_prefix="/help")
+
+
+@bp.route("/")
+def index():
+    """目录: every section of the manual, its number and title, the subsections under their section."""
+    top = [s for k, s in manual.sections().items() if "." not in k]
+    return render("help/index.html", top=[(s, manual.children(s["key"])) for s in top], titles=manual.TITLES)
 
 
 @bp.route("/<key>")

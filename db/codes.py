@@ -51,7 +51,7 @@ SMALL_TABLES = {
                 ("344", "俄罗斯联邦"), ("501", "加拿大"), ("502", "美国"), ("601", "澳大利亚")],
 }
 
-CODE_WIDTH = {"district": 4}
+CODE_WIDTH = {"district": 4, "country": 3}  # 关区代码 5700 拱北关区, 国别（地区） 502 美国
 
 HEADQUARTERS = "0000"  # 海关总署
 OFFICE_NAME = re.compile(r"(?<!办)(?<!办事)处$|关税$|征税$")  # a 处 or tax office, not an 办事处 (see above)

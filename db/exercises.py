@@ -45,21 +45,30 @@ QUERY_TASKS = {"query_number": ("form", "number:eq"), "query_issued_on": ("form"
 
 def record_query(db: Database, *, card_id: int, business: str, conditions) -> None:
     """开始查找 by an operator card in demo mode: one row of the query log (the 查询项目 and operators,
-    not the values); the card keeps its newest KEEP_QUERIES rows."""
+    not the values). The card keeps its newest KEEP_QUERIES rows and, for each 组合查询 task, the newest
+    row that did it, so a task once done stays done: at most KEEP_QUERIES + len(QUERY_TASKS) rows.
+    Only rows this transaction read are deleted, so the newest proof of a task is never lost to a run
+    written at the same time."""
     text = " ".join(f"{c.field}:{c.op}" for c in conditions)[:400]
     with db.write() as session:
         session.add(QueryLog(card_id=card_id, at=clock.now(), business=business, conditions=text))
         session.flush()
-        newest = session.exec(select(QueryLog.id).where(QueryLog.card_id == card_id)
-                              .order_by(QueryLog.id.desc()).limit(KEEP_QUERIES + 1)).all()
-        if len(newest) > KEEP_QUERIES:
-            session.execute(QueryLog.__table__.delete().where(QueryLog.card_id == card_id,
-                                                              QueryLog.id <= newest[-1]))
+        runs = session.exec(select(QueryLog.id, QueryLog.business, QueryLog.conditions)
+                            .where(QueryLog.card_id == card_id).order_by(QueryLog.id.desc())).all()
+        keep = {run.id for run in runs[:KEEP_QUERIES]}
+        for wanted, condition in QUERY_TASKS.values():
+            proof = next((run for run in runs if _ran([run], wanted, condition)), None)
+            if proof is not None:
+                keep.add(proof.id)
+        old = [run.id for run in runs if run.id not in keep]
+        if old:
+            session.execute(QueryLog.__table__.delete().where(QueryLog.id.in_(old)))
 
 
 def _queries(session: Session, card_id: int) -> list[QueryLog]:
+    """The card's query log: its newest runs and the proofs record_query keeps (a bounded few)."""
     return list(session.exec(select(QueryLog).where(QueryLog.card_id == card_id)
-                             .order_by(QueryLog.id.desc()).limit(KEEP_QUERIES)).all())
+                             .order_by(QueryLog.id.desc())).all())
 
 
 def _ran(queries: list[QueryLog], business: str, condition: str) -> bool:

@@ -29,7 +29,7 @@ SECTIONS = {
     "customs.supplements": "10.3",
     "admin.home": "1", "admin.enroll": "3", "admin.issue": "3", "admin.cards": "3", "admin.locked_cards": "3",
     "admin.unchanged_cards": "3", "admin.audit": "1", "admin.verify": "1", "admin.codes": "5.1",
-    "demo.reset": "1", "help.section": "10", "exercises.mine": "2", "exercises.trainer": "2",
+    "demo.reset": "1", "help.section": "10", "help.index": "10", "exercises.mine": "2", "exercises.trainer": "2",
 }
 
 # screen → the 常见问题 (§十) whose situations arise there

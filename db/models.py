@@ -349,7 +349,8 @@ class AuditHead(SQLModel, table=True):
 
 class QueryLog(SQLModel, table=True):
     """组合查询 run by an operator card in demo mode, for 练习 (db.exercises): the business and each
-    condition's 查询项目 and operator, never the values. At most db.exercises.KEEP_QUERIES per card."""
+    condition's 查询项目 and operator, never the values. A card keeps its newest db.exercises.KEEP_QUERIES
+    rows and the newest row that did each 组合查询 task (db.exercises.record_query)."""
 
     __table_args__ = (Index("ix_querylog_card_id", "card_id", "id"),)
     id: int | None = Field(default=None, primary_key=True)

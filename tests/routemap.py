@@ -47,7 +47,8 @@ ENDPOINTS = {
     "exercises.export": frozenset({CardKind.ADMIN}),
     "auth.password": ALL,
 }
-PUBLIC = {"auth.login", "auth.logout", "auth.language", "demo.login", "healthz", "help.section", "static"}  # answer without a card
+PUBLIC = {"auth.login", "auth.logout", "auth.language", "demo.login", "healthz", "help.index", "help.section",
+          "static"}  # answer without a card
 # answer anyone, with or without a card; a POST with a token does what it says (not sent by the matrix)
 OPEN_POSTS = {"auth.logout": "ends the session", "demo.login": "logs in as a demo card",
               "auth.language": "sets the screens' language",

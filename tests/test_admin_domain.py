@@ -325,3 +325,12 @@ def test_system_events_have_no_card(db):
     assert [e.card_no for e in trail(db, action="发卡")] == ["系统"]
     with pytest.raises(audit.TrailFilterError):
         trail(db, card_no="系统")
+
+
+def test_preview_checks_a_country_codes_length(demo):
+    """国别（地区） codes are 3 digits, on the screen's 导入 as on the command line."""
+    with demo.session() as session:
+        checked = codes.preview(session, "country", "502,美国\n50,短代码\n5021,长代码\n")
+    assert [(r.code, r.error) for r in checked.rows] == [("502", None), ("50", "代码应为 3 位数字"),
+                                                         ("5021", "代码应为 3 位数字")]
+    assert not checked.ok

@@ -45,6 +45,25 @@ def test_create_card_and_import_codes(db, tmp_path):
     assert "审计链完整" in _run(db, tmp_path, "verify-audit").output
 
 
+def test_import_codes_checks_a_country_codes_length(db, tmp_path):
+    """国别（地区） codes are 3 digits (502 美国), as 关区代码 are 4: another length is refused, line by line."""
+    csv = tmp_path / "countries.csv"
+    csv.write_text("code,name\n50,短代码\n5021,长代码\n", encoding="utf-8")
+    with db.session() as session:
+        before = session.exec(select(func.count()).select_from(AuditEvent)).one()
+    result = _run(db, tmp_path, "import-codes", "--table", "country", str(csv))
+    assert result.exit_code == 1 and "no code imported, 2 rows rejected" in result.output
+    assert "line 2: 50 短代码: 代码应为 3 位数字" in result.output and "line 3: 5021 长代码: 代码应为 3 位数字" in result.output
+    with db.session() as session:
+        assert session.get(Code, ("country", "50")) is None and session.get(Code, ("country", "5021")) is None
+        assert session.exec(select(func.count()).select_from(AuditEvent)).one() == before
+    csv.write_text("code,name\n702,新国别\n7021,长代码\n", encoding="utf-8")
+    result = _run(db, tmp_path, "import-codes", "--table", "country", str(csv))
+    assert "1 added, 0 renamed, 1 rejected" in result.output and "代码应为 3 位数字" in result.output
+    with db.session() as session:
+        assert session.get(Code, ("country", "702")).name == "新国别" and session.get(Code, ("country", "7021")) is None
+
+
 def test_import_codes_refuses_a_file_that_is_not_utf8(db, tmp_path):
     """Excel's plain "CSV" on a Chinese Windows is GBK: the command says so, as the screen does."""
     csv = tmp_path / "gbk.csv"

@@ -186,3 +186,28 @@ def test_the_trainer_csv_never_starts_a_cell_with_a_formula(app, demo, trainees)
     client = login(app.test_client(), "9900000000001")
     rows = list(csv.reader(io.StringIO(client.get("/exercises/trainer.csv").get_data(as_text=True))))
     assert rows[1][2] == "'=HYPERLINK(\"http://example.com\",\"x\")" and rows[2][2] == "'@SUM(1+1)"
+
+
+def test_a_query_task_once_done_stays_done_whatever_the_log_forgets(demo, trainees):
+    """§9.2 run early, then more than KEEP_QUERIES other runs: the task stays done, and the log stays
+    small (the newest runs and one proof per 组合查询 task)."""
+    one, two = trainees
+    exercises.record_query(demo, card_id=one.card_id, business="form",
+                           conditions=[Condition("issued_on", "prefix", "200701")])
+    exercises.record_query(demo, card_id=one.card_id, business="form",
+                           conditions=[Condition("customs_use", "eq", "未用")])
+    for _ in range(exercises.KEEP_QUERIES + 10):
+        exercises.record_query(demo, card_id=one.card_id, business="form",
+                               conditions=[Condition("number", "prefix", "28")])
+    done = _progress(demo, one.card_no).done
+    assert done["query_issued_on"] and done["cannot_submit"] and not done["query_number"]
+    assert _progress(demo, two.card_no).count == 0
+    with demo.session() as session:
+        kept = session.exec(select(func.count()).select_from(QueryLog).where(QueryLog.card_id == one.card_id)).one()
+    assert kept == exercises.KEEP_QUERIES + 2
+    for _ in range(3):  # a newer proof of the same task: the older one goes
+        exercises.record_query(demo, card_id=one.card_id, business="form",
+                               conditions=[Condition("issued_on", "prefix", "2008")])
+    with demo.session() as session:
+        kept = session.exec(select(func.count()).select_from(QueryLog).where(QueryLog.card_id == one.card_id)).one()
+    assert kept == exercises.KEEP_QUERIES + 1 and _progress(demo, one.card_no).done["query_issued_on"]

@@ -65,3 +65,33 @@ def test_faq_where_its_situations_arise(client):
     help_page = client.get("/help/7.1?screen=enterprise.submit_list").get_data(as_text=True)
     assert "7.1 企业交单" in help_page and "10.3 核销单无法交单" in help_page and "10.4 " in help_page
     assert "10.1 无出口收汇系统权限" in client.get("/help/10").get_data(as_text=True)
+
+
+def test_the_contents_list_every_section(client):
+    """/help/ is the manual's 目录: each section's number and title, linking to its page; §十 with its questions."""
+    page = client.get("/help/").get_data(as_text=True)
+    assert "<h1>目录</h1>" in page
+    for key, section in manual.sections().items():
+        joined = "、" if "." not in key else " "
+        assert f'<a href="/help/{key}">{section["number"]}{joined}{section["title"]}</a>' in page, key
+    assert page.index("十、常见问题解答") < page.index("10.1 无出口收汇系统权限")
+    assert 'href="/help/"' in client.get("/help/5.1").get_data(as_text=True)  # and back from a section
+
+
+def test_the_contents_in_english(client):
+    client.set_cookie("lang", "en")
+    page = client.get("/help/").get_data(as_text=True)
+    assert "<h1>Contents</h1>" in page and '<a href="/help/10">10 ' in page and '<a href="/help/5.2">5.2 ' in page
+    assert "目录" not in page
+
+
+def test_help_without_demo_mode(demo):
+    """Help is the manual, for anyone: with demo mode off too, with or without a card."""
+    from app import create_app
+
+    app = create_app({"TESTING": True, "DATABASE": demo, "SECRET_KEY": "x", "DATABASE_URL": demo.url,
+                      "LOGIN_RATE_PER_MINUTE": 10_000})
+    client = app.test_client()
+    assert client.get("/help/").status_code == 200 and client.get("/help/9.2").status_code == 200
+    login(client, "1100000000001")
+    assert client.get("/help/").status_code == 200

@@ -42,3 +42,16 @@ def test_help_of_a_customs_form_opened_from_its_list(page, live, demo):
             page.locator("header").get_by_role("link", name="帮助").click()
         expect(opened.value.get_by_role("heading", name=heading)).to_be_visible()
         opened.value.close()
+
+
+def test_the_contents_lead_to_every_section(page, live):
+    """/help/: the manual's 目录, each entry a link to its section, and back from there."""
+    page.goto(f"{live}/help/")
+    expect(page.get_by_role("heading", name="目录")).to_be_visible()
+    expect(page.locator("ul.contents > li")).to_have_count(10)
+    page.get_by_role("link", name="9.2 以发单日期查询").click()
+    expect(page.get_by_role("heading", name="9.2 以发单日期查询")).to_be_visible()
+    page.get_by_role("link", name="目录").click()
+    page.get_by_role("link", name="十、常见问题解答").click()
+    expect(page.get_by_role("heading", name="十、常见问题解答")).to_be_visible()
+    expect(page.get_by_role("link", name="10.4 核销单已交单，但外汇管理局无数据无法核销")).to_be_visible()
