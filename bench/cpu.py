@@ -30,9 +30,8 @@ from contextlib import contextmanager
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bench.load import BUREAU, ENTERPRISE, REQUESTS, build, login_client
+from bench.load import BUREAU, ENTERPRISE, NAMES, REQUESTS, build, login_client
 
-NAMES = ["register", "register-page", "query-page", "query", "number"]  # REQUESTS in order
 BATCH = 20  # forms per 批量备案 POST
 PORT = "5300"
 

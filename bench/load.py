@@ -38,6 +38,7 @@ REQUESTS = [  # card, path, headers, what it is
     (BUREAU, "/query/?b=form&run=1", HX, "外汇局 组合查询, all forms, first page, htmx fragment"),
     (BUREAU, "/query/?b=form&f=number&o=prefix&v={number}&w=&j=and&run=1", HX, "外汇局 组合查询 by 核销单号"),
 ]
+NAMES = ["register", "register-page", "query-page", "query", "number"]  # REQUESTS in order, for --only
 # latency without queueing: these again with one client (with 16 on 2 cores a request mostly waits)
 SINGLE = [REQUESTS[0], REQUESTS[4]]
 
@@ -136,6 +137,7 @@ def main():
     parser.add_argument("--single-clients", type=int, default=1,
                         help="clients of the last rows (0: leave them out)")
     parser.add_argument("--number", default="286000100", help="the 核销单号 searched for")
+    parser.add_argument("--only", choices=NAMES, help="this request kind alone (16 clients, then 1 if a row has it)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
@@ -163,6 +165,8 @@ def main():
         runs = [(request, args.connections) for request in REQUESTS]
         if args.single_clients:
             runs += [(request, args.single_clients) for request in SINGLE]
+        if args.only:
+            runs = [run for run in runs if run[0] is REQUESTS[NAMES.index(args.only)]]
         for (card, path, headers, label), clients in runs:
             target = base + path.format(number=args.number)
             result = wrk(target, {"Cookie": cookies[card], "User-Agent": AGENT, **headers},
