@@ -4,7 +4,7 @@ import pytest
 
 from tests.conftest import login
 
-OPEN = {"auth.login", "static", "healthz", "help.section"}  # /healthz: "ok" or "fail"; 帮助: the manual is public
+OPEN = {"auth.login", "static", "healthz", "help.index", "help.section"}  # /healthz: "ok" or "fail"; 帮助: the manual is public
 
 
 def _protected_rules(app):
