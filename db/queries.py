@@ -9,9 +9,11 @@ SQLite gets byte ranges and instr() instead), and every supported condition can 
 equalities on (column, number) indexes. 包含 and 不等于 scan in key order and stop at a page.
 """
 import calendar
+import operator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from sqlalchemy import Boolean, and_, exists, false, func, or_
 from sqlalchemy.ext.compiler import compiles
@@ -58,7 +60,9 @@ class FieldSpec:
     kind: str  # text, digits, date, amount, code, choice
     column: object = None  # the column compared (for choices: None, each choice has its clause)
     code_table: str | None = None
-    choices: dict[str, object] = field(default_factory=dict)  # choice label → the SQL clause it means
+    # choice label → what makes the SQL clause it means (a new clause each time: a clause kept and put
+    # into several statements shares its bound values between them, which the statement cache mixes up)
+    choices: dict[str, object] = field(default_factory=dict)
     officers_only: bool = False
     via: str | None = None  # the column lives on another table: "form", "declaration" or "enterprise"
     hint: str = ""
@@ -71,8 +75,12 @@ class FieldSpec:
 def _status_choices(column: str) -> dict[str, object]:
     """A status column shown on screen (备案状态, ...) is derived from the form's state: each value
     it can show means a set of states."""
-    return {value: Form.state.in_([str(s) for s in status.states_where(column, value)])
+    return {value: partial(_state_in, tuple(str(s) for s in status.states_where(column, value)))
             for value in status.values_of(column)}
+
+
+def _state_in(states: tuple[str, ...]):
+    return Form.state.in_(states)
 
 
 DATE_HINT = t("YYYYMMDD，以……开始 / 介于 可只填开头，如 200701")
@@ -85,11 +93,11 @@ FORM_FIELDS: dict[str, FieldSpec] = {
     "customs_use": FieldSpec(t("海关使用状态"), "choice", choices=_status_choices("海关使用状态")),
     "submit_state": FieldSpec(t("交单状态"), "choice", choices=_status_choices("交单状态")),
     "write_off_state": FieldSpec(t("核销状态"), "choice", choices=_status_choices("核销状态")),
-    "closed": FieldSpec(t("挂失/注销"), "choice", choices={t("已挂失"): Form.state == FormState.LOST,
-                                                       t("已注销"): Form.state == FormState.CANCELLED}),
+    "closed": FieldSpec(t("挂失/注销"), "choice", choices={t("已挂失"): lambda: Form.state == FormState.LOST,
+                                                       t("已注销"): lambda: Form.state == FormState.CANCELLED}),
     "received": FieldSpec(t("外汇局接收状态"), "choice", choices={
-        t("已接收"): Form.received_at.is_not(None),
-        t("未接收"): and_(Form.state == FormState.SUBMITTED, Form.received_at.is_(None))}),
+        t("已接收"): lambda: Form.received_at.is_not(None),
+        t("未接收"): lambda: and_(Form.state == FormState.SUBMITTED, Form.received_at.is_(None))}),
     "declaration": FieldSpec(t("报关单号"), "digits", Declaration.number, via="declaration"),
     "customs_code": FieldSpec(t("海关编码"), "digits", Enterprise.customs_code, officers_only=True, via="enterprise"),
     "enterprise": FieldSpec(t("企业名称"), "text", Enterprise.name, officers_only=True, via="enterprise"),
@@ -107,10 +115,10 @@ DECLARATION_FIELDS: dict[str, FieldSpec] = {
     "settlement": FieldSpec(t("结汇方式"), "code", Declaration.settlement, code_table="settlement"),
     "currency": FieldSpec(t("币制"), "code", Declaration.currency, code_table="currency"),
     "total": FieldSpec(t("总价"), "amount", Declaration.total, hint=t("金额，最多 2 位小数")),
-    "status": FieldSpec(t("报关单状态"), "choice", choices={s.label: Declaration.status == s.value
+    "status": FieldSpec(t("报关单状态"), "choice", choices={s.label: partial(operator.eq, Declaration.status, s.value)
                                                        for s in DeclarationStatus}),
-    "fx_slip": FieldSpec(t("结汇联"), "choice", choices={t("已签发"): Declaration.fx_slip_issued.is_(True),
-                                                      t("未签发"): Declaration.fx_slip_issued.is_(False)}),
+    "fx_slip": FieldSpec(t("结汇联"), "choice", choices={t("已签发"): lambda: Declaration.fx_slip_issued.is_(True),
+                                                      t("未签发"): lambda: Declaration.fx_slip_issued.is_(False)}),
     "customs_code": FieldSpec(t("海关编码"), "digits", Enterprise.customs_code, officers_only=True, via="enterprise"),
     "enterprise": FieldSpec(t("企业名称"), "text", Enterprise.name, officers_only=True, via="enterprise"),
 }
@@ -318,7 +326,7 @@ def _clause(c: Condition, spec: FieldSpec, business: str):
     if spec.via:
         return _via(c, spec, business)
     if spec.kind == "choice":
-        clause = spec.choices[c.value.strip()]
+        clause = spec.choices[c.value.strip()]()  # made anew: no bound value is shared between statements
         return clause if c.op == "eq" else ~clause
     value, col = c.value.strip(), spec.column
     if spec.kind == "date":

@@ -222,3 +222,25 @@ def test_chunks_walk_everything_once_in_order(demo, actors):
         stmt = queries.form_select(actors["bureau"], session=session)
         walked = [f.number for chunk in queries.chunks(session, stmt, size=7) for f in chunk]
         assert walked == numbers(session, stmt)
+
+
+def test_the_same_choice_twice_means_what_it_says_whatever_ran_before(demo, actors):
+    """备案状态 不等于 撤销中, twice, 并且 等于 已备案: the forms 已备案, also right after a statement of
+    the same shape ran (不等于 撤销中, 不等于 已备案, 等于 已备案). A choice's clause was once kept and
+    reused, so one statement held the same bound value twice and the statement cache mixed up whose
+    value went where: the second statement found nothing (SQLite and PostgreSQL alike)."""
+    bureau = actors["bureau"]
+
+    def ne(value):
+        return Condition("register_state", "ne", value)
+
+    def eq(value):
+        return Condition("register_state", "eq", value)
+
+    with demo.session() as session:
+        expected = numbers(session, queries.form_select(bureau, [eq("已备案")], session=session))
+        assert expected
+        before = queries.form_select(bureau, [ne("撤销中"), ne("已备案"), eq("已备案")], session=session)
+        assert numbers(session, before) == []
+        again = queries.form_select(bureau, [ne("撤销中"), ne("撤销中"), eq("已备案")], session=session)
+        assert numbers(session, again) == expected
